@@ -1,0 +1,240 @@
+"""Rules for what an integration may hold, shared by the window and the CLI.
+
+Every check returns a reason a person can act on, keyed by the form field it
+belongs to, so the dialog can show it next to that field.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from dtr_desktop.domain.errors import ValidationError
+from dtr_desktop.domain.providers import PROVIDERS, provider_by_id
+from dtr_desktop.domain.values import IntegrationDraft
+
+NAME_MAX = 64
+USERNAME_MAX = 255
+EMAIL_MAX = 254
+PASSWORD_MAX = 8192
+URL_MAX = 2048
+
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_HOST_LABEL_RE = re.compile(r"^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def has_control_characters(text: str) -> bool:
+    return any(unicodedata.category(char) in _INVISIBLE for char in text)
+
+
+def normalize_name(name: str) -> str:
+    return name.strip()
+
+
+def name_key(name: str) -> str:
+    """The form of a name that uniqueness is checked on (case-insensitive)."""
+    return normalize_name(name).casefold()
+
+
+def name_error(name: str) -> str | None:
+    name = normalize_name(name)
+    if not name:
+        return "Enter a name for the integration."
+    if len(name) > NAME_MAX:
+        return f"Use at most {NAME_MAX} characters (this has {len(name)})."
+    if has_control_characters(name):
+        return "Remove the control or invisible characters from the name."
+    return None
+
+
+def email_error(email: str) -> str | None:
+    email = email.strip()
+    if not email:
+        return None
+    if len(email) > EMAIL_MAX or not _EMAIL_RE.match(email):
+        return "Enter an email address like name@example.com, or leave it empty."
+    if has_control_characters(email):
+        return "Remove the control characters from the email address."
+    return None
+
+
+def username_error(username: str, provider_id: str) -> str | None:
+    provider = provider_by_id(provider_id)
+    if not username:
+        if provider.anonymous_allowed:
+            return None
+        return f"{provider.label} needs a user name."
+    if username != username.strip():
+        return "Remove the spaces around the user name."
+    if len(username) > USERNAME_MAX:
+        return f"Use at most {USERNAME_MAX} characters."
+    if ":" in username:
+        return "A registry user name cannot contain ':'."
+    if has_control_characters(username):
+        return "Remove the control characters from the user name."
+    return None
+
+
+def password_error(password: str, username: str) -> str | None:
+    """Checks a newly typed password; an untouched Edit field is not checked."""
+    if username and not password:
+        return "Enter the password or access token."
+    if len(password) > PASSWORD_MAX:
+        return f"Use at most {PASSWORD_MAX} characters."
+    if "\x00" in password:
+        return "The password cannot contain a NUL character."
+    return None
+
+
+def normalize_url(raw: str) -> str:
+    """Return the canonical registry URL, or raise ``ValueError`` saying why.
+
+    https is assumed when no scheme is typed, the host is lowercased, and a
+    trailing slash is dropped, so one registry has one spelling.
+    """
+    text = raw.strip()
+    if not text:
+        raise ValueError("Enter the registry URL, e.g. https://registry.example.com.")
+    if len(text) > URL_MAX:
+        raise ValueError(f"Use at most {URL_MAX} characters.")
+    if any(char.isspace() for char in text) or has_control_characters(text):
+        raise ValueError("The URL cannot contain spaces or control characters.")
+    if not _SCHEME_RE.match(text):
+        text = "https://" + text
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise ValueError(f"Use an https:// (or http://) URL, not {scheme}://.")
+    if "@" in parts.netloc:
+        raise ValueError(
+            "Remove the user name and password from the URL; "
+            "they go in their own fields."
+        )
+    if parts.query or parts.fragment or "?" in text or "#" in text:
+        raise ValueError("Remove the ?query or #fragment from the URL.")
+    host = _normalize_host(parts.netloc)
+    port = _port_suffix(parts.netloc)
+    if port == {"https": ":443", "http": ":80"}[scheme]:
+        port = ""
+    path = parts.path.rstrip("/")
+    return f"{scheme}://{host}{port}{path}"
+
+
+def _split_netloc(netloc: str) -> tuple[str, str | None]:
+    if netloc.startswith("["):
+        end = netloc.find("]")
+        if end < 0:
+            raise ValueError("Close the IPv6 address with ']'.")
+        rest = netloc[end + 1 :]
+        if rest and not rest.startswith(":"):
+            raise ValueError("Put ':port' right after the IPv6 address.")
+        return netloc[: end + 1], (rest[1:] if rest else None)
+    if netloc.count(":") > 1:
+        raise ValueError("Put an IPv6 address in brackets, e.g. https://[::1]:5000.")
+    host, sep, port = netloc.partition(":")
+    return host, (port if sep else None)
+
+
+def _normalize_host(netloc: str) -> str:
+    host, _ = _split_netloc(netloc)
+    if not host:
+        raise ValueError("The URL needs a host name, e.g. registry.example.com.")
+    if host.startswith("["):
+        try:
+            address = ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            raise ValueError(f"{host} is not a valid IPv6 address.") from None
+        return f"[{address.compressed}]"
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise ValueError(f"{host!r} is not a valid host name.") from None
+    labels = ascii_host.rstrip(".").split(".")
+    if not all(_HOST_LABEL_RE.match(label) for label in labels):
+        raise ValueError(f"{host!r} is not a valid host name.")
+    return ascii_host.rstrip(".")
+
+
+def _port_suffix(netloc: str) -> str:
+    _, port = _split_netloc(netloc)
+    if port is None:
+        return ""
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError("The port must be a number from 1 to 65535.")
+    return f":{int(port)}"
+
+
+def url_error(url: str) -> str | None:
+    try:
+        normalize_url(url)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def draft_errors(draft: IntegrationDraft) -> dict[str, str]:
+    """Every field's problem at once, for the form and for ``ValidationError``."""
+    errors: dict[str, str] = {}
+    if draft.provider not in {provider.id for provider in PROVIDERS}:
+        errors["provider"] = "Choose an integration type."
+        return errors
+    checks = {
+        "name": name_error(draft.name),
+        "url": url_error(draft.url),
+        "username": username_error(draft.username, draft.provider),
+        "email": email_error(draft.email),
+    }
+    errors.update({field: why for field, why in checks.items() if why})
+    if draft.insecure is False and draft.url.strip().lower().startswith("http://"):
+        errors["url"] = (
+            "Plain http:// sends the password unencrypted; use https:// or tick "
+            "'Insecure registry' for this integration."
+        )
+    return errors
+
+
+def clean_draft(draft: IntegrationDraft) -> IntegrationDraft:
+    """Validate and normalise a draft, or raise ``ValidationError``."""
+    errors = draft_errors(draft)
+    if errors:
+        raise ValidationError(errors)
+    ca_pem = (draft.ca_cert_pem or "").strip() or None
+    return replace(
+        draft,
+        name=normalize_name(draft.name),
+        url=normalize_url(draft.url),
+        email=draft.email.strip(),
+        ca_cert_pem=ca_pem,
+    )
+
+
+_DOCKER_HUB_ALIASES = {
+    "docker.io",
+    "index.docker.io",
+    "registry-1.docker.io",
+    "registry.hub.docker.com",
+}
+
+
+def registry_host_key(server: str) -> str:
+    """The host[:port] that identifies a registry, whatever way it is written.
+
+    Docker Hub's several names are one key, ``docker.io``; a scheme, a path
+    and letter case make no difference.
+    """
+    text = server.strip()
+    if not _SCHEME_RE.match(text):
+        text = "https://" + text
+    netloc = urlsplit(text).netloc.rsplit("@", 1)[-1].lower()
+    host, port = _split_netloc(netloc) if netloc else ("", None)
+    host = host.rstrip(".")
+    if host in _DOCKER_HUB_ALIASES:
+        host = "docker.io"
+    if port and port.isdigit() and not (host == "docker.io" and port == "443"):
+        return f"{host}:{int(port)}"
+    return host

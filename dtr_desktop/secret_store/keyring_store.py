@@ -1,0 +1,153 @@
+"""The keyring wrapper: refuses insecure backends and never waits forever.
+
+A locked keyring with a display can block on an unlock prompt, so every call
+runs in a worker thread with a time limit. Passwords are keyed by the
+integration id, which never changes when an integration is renamed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from dtr_desktop.secret_store.errors import (
+    KeyringFailed,
+    KeyringLocked,
+    KeyringTimeout,
+    NoUsableKeyring,
+)
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAME = "dtr-desktop"
+DEFAULT_TIMEOUT = 10.0
+
+_REFUSED_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+_T = TypeVar("_T")
+
+
+class SecretStore(Protocol):
+    """What the services need of a secret store."""
+
+    def get(self, integration_id: str) -> str | None: ...
+
+    def set(self, integration_id: str, secret: str) -> None: ...
+
+    def delete(self, integration_id: str) -> None: ...
+
+
+def describe(backend: object) -> str:
+    cls = type(backend)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def is_refused(backend: object) -> bool:
+    """Fail, null and plaintext (keyrings.alt) backends keep no secret safely."""
+    return describe(backend).startswith(_REFUSED_MODULES)
+
+
+def choose_backend(backend: KeyringBackend) -> KeyringBackend:
+    """The first secure backend, looking inside a chainer; else NoUsableKeyring."""
+    candidates = list(getattr(backend, "backends", None) or [backend])
+    for candidate in candidates:
+        if not is_refused(candidate):
+            return candidate
+    raise NoUsableKeyring(", ".join(describe(c) for c in candidates) or "none")
+
+
+def default_backend() -> KeyringBackend:
+    import keyring
+
+    return choose_backend(keyring.get_keyring())
+
+
+class KeyringSecretStore:
+    """The OS keyring behind the ``SecretStore`` protocol."""
+
+    def __init__(
+        self,
+        backend: KeyringBackend | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        service: str = SERVICE_NAME,
+    ) -> None:
+        self._backend = backend
+        self._timeout = timeout
+        self._service = service
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> KeyringBackend:
+        with self._lock:
+            if self._backend is None:
+                self._backend = self._call(default_backend, "reach")
+            else:
+                self._backend = choose_backend(self._backend)
+            return self._backend
+
+    def check(self) -> str:
+        """Raise unless a secure keyring answers; return its name."""
+        backend = self.backend
+        self._call(lambda: backend.get_password(self._service, "probe"), "read")
+        return describe(backend)
+
+    def get(self, integration_id: str) -> str | None:
+        backend = self.backend
+        return self._call(lambda: backend.get_password(self._service, integration_id), "read")
+
+    def set(self, integration_id: str, secret: str) -> None:
+        backend = self.backend
+        self._call(
+            lambda: backend.set_password(self._service, integration_id, secret), "store"
+        )
+        log.info("stored the secret of integration %s", integration_id)
+
+    def delete(self, integration_id: str) -> None:
+        """Delete a secret; a secret that is not there is not an error."""
+        from keyring.errors import PasswordDeleteError
+
+        backend = self.backend
+
+        def remove() -> None:
+            try:
+                backend.delete_password(self._service, integration_id)
+            except PasswordDeleteError:
+                log.info("no secret to delete for integration %s", integration_id)
+
+        self._call(remove, "delete")
+
+    def _call(self, action: Callable[[], _T], verb: str) -> _T:
+        outcome: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                outcome["value"] = action()
+            except BaseException as error:  # handed to the calling thread
+                outcome["error"] = error
+
+        worker = threading.Thread(target=run, name=f"keyring-{verb}", daemon=True)
+        worker.start()
+        worker.join(self._timeout)
+        if worker.is_alive():
+            raise KeyringTimeout(self._timeout)
+        if "error" in outcome:
+            raise _translate(outcome["error"], verb)
+        return outcome.get("value")  # type: ignore[return-value]
+
+
+def _translate(error: object, verb: str) -> BaseException:
+    from keyring.errors import KeyringLocked as Locked
+    from keyring.errors import NoKeyringError
+
+    if isinstance(error, (NoUsableKeyring, KeyringTimeout)):
+        return error
+    if isinstance(error, Locked):
+        return KeyringLocked()
+    if isinstance(error, NoKeyringError):
+        return NoUsableKeyring("keyring.backends.fail.Keyring")
+    # The type only: a backend's message could echo what it was given.
+    return KeyringFailed(verb, type(error).__name__)

@@ -1,0 +1,172 @@
+"""Adding, editing and deleting integrations: the row and its secret as one.
+
+The database row and the keyring entry are two writes that cannot share a
+transaction. Each use case makes the row change first without committing,
+then the keyring change, then commits; when the commit fails, the keyring
+change is undone. Either both land or neither does.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from dtr_desktop.domain.errors import ManagedByPolicy, ValidationError
+from dtr_desktop.domain.validation import clean_draft, password_error
+from dtr_desktop.domain.values import Integration, IntegrationDraft, TestResult
+
+if TYPE_CHECKING:
+    from dtr_desktop.services.app import Services
+
+log = logging.getLogger(__name__)
+
+LOCKED_FIELDS = ("name", "provider", "url", "insecure", "ca_cert_pem")
+
+
+class IntegrationService:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def list(self) -> list[Integration]:
+        from dtr_desktop.store.queries import IntegrationStore
+
+        with self._services.session() as session:
+            return IntegrationStore(session).list()
+
+    def get(self, name: str) -> Integration:
+        from dtr_desktop.store.queries import IntegrationStore
+
+        with self._services.session() as session:
+            return IntegrationStore(session).get(name)
+
+    def get_by_id(self, integration_id: str) -> Integration:
+        from dtr_desktop.store.queries import IntegrationStore
+
+        with self._services.session() as session:
+            return IntegrationStore(session).get_by_id(integration_id)
+
+    def password(self, integration_id: str) -> str | None:
+        """The stored secret, for a connection test or a credential lookup."""
+        return self._services.secrets.get(integration_id)
+
+    def add(
+        self, draft: IntegrationDraft, password: str | None, **flags: object
+    ) -> Integration:
+        from dtr_desktop.store.queries import IntegrationStore, to_integration
+
+        draft = clean_draft(draft)
+        _check_password(password or "", draft.username)
+        secrets = self._services.secrets
+        with self._services.session() as session:
+            row = IntegrationStore(session).add(draft, **flags)
+            if password:
+                secrets.set(row.id, password)
+            try:
+                session.commit()
+            except BaseException:
+                if password:
+                    secrets.delete(row.id)
+                raise
+            added = to_integration(row, ())
+        log.info("integration %s added (%s, %s)", added.id, added.provider, added.url)
+        return added
+
+    def edit(
+        self, integration_id: str, draft: IntegrationDraft, password: str | None = None
+    ) -> Integration:
+        """Change an integration; ``password=None`` keeps the stored secret."""
+        from dtr_desktop.store.queries import IntegrationStore, to_integration
+
+        draft = clean_draft(draft)
+        if password is not None:
+            _check_password(password, draft.username)
+        secrets = self._services.secrets
+        with self._services.session() as session:
+            store = IntegrationStore(session)
+            row = store.row_by_id(integration_id)
+            if row.locked:
+                _refuse_locked_change(to_integration(row, ()).draft(), draft)
+            store.update(row, draft)
+            forget = not draft.username and password is None
+            previous = self._replace_secret(row.id, password, forget)
+            try:
+                session.commit()
+            except BaseException:
+                self._restore_secret(row.id, previous)
+                raise
+            edited = to_integration(row)
+        log.info("integration %s edited", integration_id)
+        return edited
+
+    def delete(self, integration_id: str) -> None:
+        """Delete an integration and its secret; refused while subscriptions use it."""
+        from dtr_desktop.store.queries import IntegrationStore
+
+        secrets = self._services.secrets
+        with self._services.session() as session:
+            store = IntegrationStore(session)
+            row = store.row_by_id(integration_id)
+            if row.locked:
+                raise ManagedByPolicy(
+                    f"{row.name!r} is managed by your administrator's policy and "
+                    "cannot be deleted."
+                )
+            store.delete(row)
+            previous = secrets.get(integration_id)
+            secrets.delete(integration_id)
+            try:
+                session.commit()
+            except BaseException:
+                self._restore_secret(integration_id, previous)
+                raise
+        log.info("integration %s deleted", integration_id)
+
+    def record_test(self, integration_id: str, result: TestResult) -> None:
+        from dtr_desktop.store.queries import IntegrationStore
+
+        with self._services.session() as session:
+            IntegrationStore(session).record_test(integration_id, result)
+
+    def _replace_secret(
+        self, integration_id: str, password: str | None, forget: bool
+    ) -> str | None:
+        """Write the new secret (or forget it); return the old one for an undo."""
+        if password is None and not forget:
+            return None
+        secrets = self._services.secrets
+        previous = secrets.get(integration_id)
+        if password:
+            secrets.set(integration_id, password)
+        else:
+            secrets.delete(integration_id)
+        return previous if previous is not None else ""
+
+    def _restore_secret(self, integration_id: str, previous: str | None) -> None:
+        secrets = self._services.secrets
+        try:
+            if previous:
+                secrets.set(integration_id, previous)
+            elif previous == "":
+                secrets.delete(integration_id)
+        except Exception:
+            log.exception("could not restore the secret of %s", integration_id)
+
+
+def _check_password(password: str, username: str) -> None:
+    why = password_error(password, username)
+    if why:
+        raise ValidationError({"password": why})
+
+
+def _refuse_locked_change(current: IntegrationDraft, wanted: IntegrationDraft) -> None:
+    changed = [
+        field
+        for field in LOCKED_FIELDS
+        if getattr(current, field) != getattr(wanted, field)
+    ]
+    if changed:
+        raise ManagedByPolicy(
+            f"{current.name!r} is managed by your administrator's policy: its "
+            f"{', '.join(changed)} cannot be changed. You can change the user name, "
+            "password and email."
+        )

@@ -1,0 +1,1 @@
+"""The SQLite store of integrations and subscriptions (SQLAlchemy 2)."""
