@@ -14,7 +14,7 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """``--data-dir``, then ``$DTR_DESKTOP_DATA_DIR``, then the platform's user data dir."""
+    """``--data-dir``, then ``$DTR_DESKTOP_DATA_DIR``, then the user data dir."""
     chosen = override or os.environ.get(DATA_DIR_ENV)
     if chosen:
         return Path(chosen).expanduser().resolve()
@@ -49,7 +49,9 @@ def setup_logging(directory: Path, verbose: bool = False) -> None:
         handler.setFormatter(formatter)
         root.addHandler(handler)
     except OSError as error:
-        print(f"dtr-desktop: cannot write logs to {directory}: {error}", file=sys.stderr)
+        print(
+            f"dtr-desktop: cannot write logs to {directory}: {error}", file=sys.stderr
+        )
     if verbose:
         stream = logging.StreamHandler(sys.stderr)
         stream.setFormatter(formatter)

@@ -19,7 +19,9 @@ class ValidationError(DtrDesktopError):
 
     def __init__(self, field_errors: Mapping[str, str]) -> None:
         self.field_errors = dict(field_errors)
-        detail = "; ".join(f"{field}: {why}" for field, why in self.field_errors.items())
+        detail = "; ".join(
+            f"{field}: {why}" for field, why in self.field_errors.items()
+        )
         super().__init__(f"Please correct the form: {detail}")
 
 

@@ -86,7 +86,8 @@ def provider_by_id(provider_id: str) -> Provider:
         return _BY_ID[provider_id]
     except KeyError:
         valid = ", ".join(_BY_ID)
-        raise KeyError(f"Unknown integration type {provider_id!r}; use one of {valid}.")
+        message = f"Unknown integration type {provider_id!r}; use one of {valid}."
+        raise KeyError(message) from None
 
 
 def provider_ids() -> list[str]:

@@ -6,7 +6,11 @@ from dtr_desktop.secret_store.errors import (
     NoUsableKeyring,
     SecretStoreError,
 )
-from dtr_desktop.secret_store.keyring_store import SERVICE_NAME, KeyringSecretStore, SecretStore
+from dtr_desktop.secret_store.keyring_store import (
+    SERVICE_NAME,
+    KeyringSecretStore,
+    SecretStore,
+)
 
 __all__ = [
     "SERVICE_NAME",

@@ -53,7 +53,9 @@ def is_refused(backend: object) -> bool:
 
 def choose_backend(backend: KeyringBackend) -> KeyringBackend:
     """The first secure backend, looking inside a chainer; else NoUsableKeyring."""
-    candidates = list(getattr(backend, "backends", None) or [backend])
+    candidates: list[KeyringBackend] = list(
+        getattr(backend, "backends", None) or [backend]
+    )
     for candidate in candidates:
         if not is_refused(candidate):
             return candidate
@@ -63,7 +65,8 @@ def choose_backend(backend: KeyringBackend) -> KeyringBackend:
 def default_backend() -> KeyringBackend:
     import keyring
 
-    return choose_backend(keyring.get_keyring())
+    backend: KeyringBackend = keyring.get_keyring()
+    return choose_backend(backend)
 
 
 class KeyringSecretStore:
@@ -97,7 +100,9 @@ class KeyringSecretStore:
 
     def get(self, integration_id: str) -> str | None:
         backend = self.backend
-        return self._call(lambda: backend.get_password(self._service, integration_id), "read")
+        return self._call(
+            lambda: backend.get_password(self._service, integration_id), "read"
+        )
 
     def set(self, integration_id: str, secret: str) -> None:
         backend = self.backend

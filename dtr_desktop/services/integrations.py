@@ -31,7 +31,7 @@ class IntegrationService:
         from dtr_desktop.store.queries import IntegrationStore
 
         with self._services.session() as session:
-            return IntegrationStore(session).list()
+            return IntegrationStore(session).all()
 
     def get(self, name: str) -> Integration:
         from dtr_desktop.store.queries import IntegrationStore
@@ -80,7 +80,6 @@ class IntegrationService:
         draft = clean_draft(draft)
         if password is not None:
             _check_password(password, draft.username)
-        secrets = self._services.secrets
         with self._services.session() as session:
             store = IntegrationStore(session)
             row = store.row_by_id(integration_id)

@@ -30,7 +30,7 @@ class SubscriptionService:
         from dtr_desktop.store.queries import SubscriptionStore
 
         with self._services.session() as session:
-            return SubscriptionStore(session).list()
+            return SubscriptionStore(session).all()
 
     def get(self, name: str) -> Subscription:
         from dtr_desktop.store.queries import SubscriptionStore

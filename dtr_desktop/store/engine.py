@@ -48,7 +48,9 @@ def current_revision(path: Path) -> str | None:
         return None
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            row = connection.execute(
+                "SELECT version_num FROM alembic_version"
+            ).fetchone()
     except sqlite3.Error:
         return None
     return str(row[0]) if row else None

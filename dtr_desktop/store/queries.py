@@ -27,6 +27,8 @@ from dtr_desktop.domain.values import (
 from dtr_desktop.store.models import (
     IntegrationRow,
     SubscriptionRow,
+)
+from dtr_desktop.store.models import (
     subscription_integrations as links,
 )
 
@@ -45,9 +47,11 @@ class IntegrationStore:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def list(self) -> list[Integration]:
+    def all(self) -> list[Integration]:
         users = self._subscription_names_by_integration()
-        rows = self.session.scalars(select(IntegrationRow).order_by(IntegrationRow.name_key))
+        rows = self.session.scalars(
+            select(IntegrationRow).order_by(IntegrationRow.name_key)
+        )
         return [to_integration(row, users.get(row.id, ())) for row in rows]
 
     def list_rows(self) -> list[tuple[object, ...]]:
@@ -63,7 +67,9 @@ class IntegrationStore:
             IntegrationRow.last_test_outcome,
             IntegrationRow.last_tested_at,
         )
-        result = self.session.execute(select(*columns).order_by(IntegrationRow.name_key))
+        result = self.session.execute(
+            select(*columns).order_by(IntegrationRow.name_key)
+        )
         return [tuple(row) for row in result]
 
     def _subscription_names_by_integration(self) -> dict[str, tuple[str, ...]]:
@@ -106,7 +112,9 @@ class IntegrationStore:
         return to_integration(self.row_by_id(integration_id))
 
     def name_taken(self, name: str, except_id: str | None = None) -> bool:
-        query = select(IntegrationRow.id).where(IntegrationRow.name_key == name_key(name))
+        query = select(IntegrationRow.id).where(
+            IntegrationRow.name_key == name_key(name)
+        )
         found = self.session.scalar(query)
         return found is not None and found != except_id
 
@@ -140,13 +148,17 @@ class IntegrationStore:
             raise IntegrationInUse(row.name, users)
         name = row.name
         try:
-            self.session.execute(delete(IntegrationRow).where(IntegrationRow.id == row.id))
+            self.session.execute(
+                delete(IntegrationRow).where(IntegrationRow.id == row.id)
+            )
             self.session.flush()
         except IntegrityError:
             # A subscription attached it in between: the foreign key refused.
             self.session.rollback()
             fresh = self.row_by_name(name)
-            raise IntegrationInUse(name, [s.name for s in fresh.subscriptions]) from None
+            raise IntegrationInUse(
+                name, [s.name for s in fresh.subscriptions]
+            ) from None
 
     def record_test(self, integration_id: str, result: TestResult) -> None:
         row = self.row_by_id(integration_id)
@@ -174,8 +186,10 @@ class SubscriptionStore:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def list(self) -> list[Subscription]:
-        rows = self.session.scalars(select(SubscriptionRow).order_by(SubscriptionRow.name_key))
+    def all(self) -> list[Subscription]:
+        rows = self.session.scalars(
+            select(SubscriptionRow).order_by(SubscriptionRow.name_key)
+        )
         return [to_subscription(row) for row in rows]
 
     def names(self) -> list[str]:
@@ -213,9 +227,7 @@ class SubscriptionStore:
 
     def delete(self, row: SubscriptionRow) -> None:
         """Delete a subscription; its links to integrations go with it."""
-        self.session.execute(
-            delete(links).where(links.c.subscription_id == row.id)
-        )
+        self.session.execute(delete(links).where(links.c.subscription_id == row.id))
         self.session.delete(row)
         self.session.flush()
 
@@ -241,7 +253,9 @@ class SubscriptionStore:
         return bool(getattr(result, "rowcount", 0))
 
     def _check_name_free(self, name: str, except_id: int | None = None) -> None:
-        query = select(SubscriptionRow.id).where(SubscriptionRow.name_key == name_key(name))
+        query = select(SubscriptionRow.id).where(
+            SubscriptionRow.name_key == name_key(name)
+        )
         found = self.session.scalar(query)
         if found is not None and found != except_id:
             raise ValidationError({"name": f"A subscription named {name!r} exists."})
@@ -259,7 +273,9 @@ def apply_draft(row: IntegrationRow, draft: IntegrationDraft) -> None:
     row.ca_cert_pem = draft.ca_cert_pem
 
 
-def to_integration(row: IntegrationRow, users: Iterable[str] | None = None) -> Integration:
+def to_integration(
+    row: IntegrationRow, users: Iterable[str] | None = None
+) -> Integration:
     if users is None:
         users = [subscription.name for subscription in row.subscriptions]
     return Integration(
