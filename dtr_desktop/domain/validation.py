@@ -10,7 +10,7 @@ import ipaddress
 import re
 import unicodedata
 from dataclasses import replace
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from dtr_desktop.domain.errors import ValidationError
 from dtr_desktop.domain.providers import PROVIDERS, provider_by_id
@@ -106,7 +106,7 @@ def normalize_url(raw: str) -> str:
         raise ValueError("The URL cannot contain spaces or control characters.")
     if not _SCHEME_RE.match(text):
         text = "https://" + text
-    parts = urlsplit(text)
+    parts = _split_url(text)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise ValueError(f"Use an https:// (or http://) URL, not {scheme}://.")
@@ -123,6 +123,16 @@ def normalize_url(raw: str) -> str:
         port = ""
     path = parts.path.rstrip("/")
     return f"{scheme}://{host}{port}{path}"
+
+
+def _split_url(text: str) -> SplitResult:
+    netloc = text.split("://", 1)[1].split("/", 1)[0]
+    _split_netloc(netloc.rsplit("@", 1)[-1])  # our own message for bad brackets
+    try:
+        return urlsplit(text)
+    except ValueError:
+        host = _split_netloc(netloc.rsplit("@", 1)[-1])[0]
+        raise ValueError(f"{host} is not a valid IPv6 address.") from None
 
 
 def _split_netloc(netloc: str) -> tuple[str, str | None]:
