@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from dtr_desktop.secret_store import SecretStore
     from dtr_desktop.services.integrations import IntegrationService
+    from dtr_desktop.services.policy import PolicyService
     from dtr_desktop.services.subscriptions import SubscriptionService
 
 
@@ -78,6 +79,12 @@ class Services:
         from dtr_desktop.services.subscriptions import SubscriptionService
 
         return SubscriptionService(self)
+
+    @cached_property
+    def policy(self) -> PolicyService:
+        from dtr_desktop.services.policy import PolicyService
+
+        return PolicyService(self)
 
     def close(self) -> None:
         if "engine" in self.__dict__:

@@ -55,6 +55,7 @@ class IntegrationService:
         from dtr_desktop.store.queries import IntegrationStore, to_integration
 
         draft = clean_draft(draft)
+        self._services.policy.check_integration(draft)
         _check_password(password or "", draft.username)
         secrets = self._services.secrets
         with self._services.session() as session:
@@ -83,8 +84,10 @@ class IntegrationService:
         with self._services.session() as session:
             store = IntegrationStore(session)
             row = store.row_by_id(integration_id)
+            current = to_integration(row, ()).draft()
             if row.locked:
-                _refuse_locked_change(to_integration(row, ()).draft(), draft)
+                _refuse_locked_change(current, draft)
+            self._services.policy.check_integration(draft, current)
             store.update(row, draft)
             forget = not draft.username and password is None
             previous = self._replace_secret(row.id, password, forget)
