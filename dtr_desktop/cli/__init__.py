@@ -20,6 +20,8 @@ from dtr_desktop.cli.common import EXIT_USAGE, run_handler
 COMMAND_MODULES = (
     "integrations",
     "subscriptions",
+    "policy",
+    "selftest",
 )
 
 

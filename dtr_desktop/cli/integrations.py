@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dtr_desktop.cli import bulk
 from dtr_desktop.cli.common import (
     EXIT_ERROR,
     EXIT_OK,
@@ -32,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     _register_add(commands)
     _register_edit(commands)
     _register_delete(commands)
+    bulk.register(commands)
 
 
 def _register_list(commands: argparse._SubParsersAction[Any]) -> None:
