@@ -1,0 +1,172 @@
+"""A quick read of one dtr-desktop secret from the Secret Service, for the helper.
+
+Docker runs the credential helper before every pull, so the helper cannot
+afford keyring's discovery of backends (importing every backend module and
+scanning installed packages takes longer than the rest of the lookup). When
+it is safe, this module reads the secret straight over D-Bus, asking
+exactly what keyring's Secret Service backend asks: the default
+collection, items whose ``service`` and ``username`` attributes match.
+
+"Safe" means keyring itself chose the Secret Service backend in this same
+environment, recorded in a small file next to the database together with a
+fingerprint of what could change that choice (installed packages, keyring's
+configuration, the variables keyring reads). Anything unusual — another
+backend, a locked collection or item, a missing default collection, a D-Bus
+error — is answered by ``NeedsKeyring``, and the caller goes through keyring.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+CHOICE_FILE = "credential-helper-keyring.json"
+SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
+DBUS_TIMEOUT = 5.0
+
+_SECRETS = "org.freedesktop.secrets"
+_PREFIX = "org.freedesktop.Secret."
+_SERVICE_PATH = "/org/freedesktop/secrets"
+_DEFAULT_COLLECTION = "/org/freedesktop/secrets/aliases/default"
+
+
+class NeedsKeyring(Exception):
+    """The quick read does not apply here; ask keyring instead."""
+
+
+def keyring_config_file() -> Path:
+    """keyring's own configuration file on Linux (``keyringrc.cfg``)."""
+    root = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(root) / "python_keyring" / "keyringrc.cfg"
+
+
+def fingerprint() -> list[str]:
+    """What keyring's choice of backend depends on, cheaply observed."""
+    parts = [sys.version, sys.executable]
+    parts += [f"{name}={os.environ[name]}" for name in sorted(_keyring_variables())]
+    parts.append(_stamp(keyring_config_file()))
+    parts += [_stamp(Path(entry or ".")) for entry in sys.path]
+    return parts
+
+
+def _keyring_variables() -> list[str]:
+    watched = ("PYTHON_KEYRING_BACKEND", "XDG_CURRENT_DESKTOP")
+    return [
+        name
+        for name in os.environ
+        if name in watched or name.startswith("KEYRING_PROPERTY_")
+    ]
+
+
+def _stamp(path: Path) -> str:
+    try:
+        return f"{path}:{path.stat().st_mtime_ns}"
+    except OSError:
+        return f"{path}:absent"
+
+
+def quick_read_allowed(data_dir: Path) -> bool:
+    """Whether keyring was seen choosing the plain Secret Service backend here."""
+    if not sys.platform.startswith("linux") or _environment_customised():
+        return False
+    try:
+        recorded = json.loads((data_dir / CHOICE_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(
+        isinstance(recorded, dict)
+        and recorded.get("backend") == SECRET_SERVICE_BACKEND
+        and recorded.get("fingerprint") == fingerprint()
+    )
+
+
+def _environment_customised() -> bool:
+    """Settings that make keyring read elsewhere than the default collection."""
+    desktops = os.environ.get("XDG_CURRENT_DESKTOP", "").split(":")
+    return (
+        "KDE" in desktops
+        or any(_keyring_variables_set())
+        or keyring_config_file().exists()
+    )
+
+
+def _keyring_variables_set() -> list[str]:
+    return [name for name in _keyring_variables() if name != "XDG_CURRENT_DESKTOP"]
+
+
+def record_choice(data_dir: Path, backend: str) -> None:
+    """Remember keyring's choice; a failure only means the next call is slower."""
+    record = {"backend": backend, "fingerprint": fingerprint()}
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        temporary = data_dir / f".{CHOICE_FILE}.{os.getpid()}"
+        temporary.write_text(json.dumps(record), "utf-8")
+        os.replace(temporary, data_dir / CHOICE_FILE)
+    except OSError:
+        return
+
+
+def read_secret(service: str, username: str) -> str | None:
+    """The secret keyring stores for (service, username), or ``None``.
+
+    Raises ``NeedsKeyring`` whenever keyring might answer differently, for
+    example when it would have to prompt to unlock the collection.
+    """
+    from jeepney.io.blocking import open_dbus_connection
+
+    try:
+        connection = open_dbus_connection(bus="SESSION")
+    except Exception as error:  # no bus: keyring will say so properly
+        raise NeedsKeyring(type(error).__name__) from None
+    with connection:
+        try:
+            return _read(connection, service, username)
+        except NeedsKeyring:
+            raise
+        except Exception as error:  # D-Bus errors of every kind
+            raise NeedsKeyring(type(error).__name__) from None
+
+
+def _read(connection: Any, service: str, username: str) -> str | None:
+    from jeepney import DBusAddress, new_method_call
+
+    def call(
+        address: DBusAddress,
+        method: str,
+        signature: str = "",
+        body: tuple[Any, ...] = (),
+    ) -> Any:
+        from jeepney.wrappers import unwrap_msg
+
+        message = new_method_call(address, method, signature, body)
+        return unwrap_msg(connection.send_and_get_reply(message, timeout=DBUS_TIMEOUT))
+
+    collection = DBusAddress(_DEFAULT_COLLECTION, _SECRETS, _PREFIX + "Collection")
+    _refuse_locked(call, collection)
+    query = {"username": username, "service": service}
+    (paths,) = call(collection, "SearchItems", "a{ss}", (query,))
+    if not paths:
+        return None
+    item = DBusAddress(paths[0], _SECRETS, _PREFIX + "Item")
+    _refuse_locked(call, item)
+    secrets = DBusAddress(_SERVICE_PATH, _SECRETS, _PREFIX + "Service")
+    _, session = call(secrets, "OpenSession", "sv", ("plain", ("s", "")))
+    try:
+        (secret,) = call(item, "GetSecret", "o", (session,))
+    finally:
+        call(DBusAddress(session, _SECRETS, _PREFIX + "Session"), "Close")
+    return bytes(secret[2]).decode("utf-8")
+
+
+def _refuse_locked(call: Any, address: Any) -> None:
+    from jeepney import DBusAddress
+
+    properties = DBusAddress(
+        address.object_path, _SECRETS, "org.freedesktop.DBus.Properties"
+    )
+    ((_, locked),) = call(properties, "Get", "ss", (address.interface, "Locked"))
+    if locked:
+        raise NeedsKeyring("locked")
