@@ -1,0 +1,600 @@
+"""docker, podman and skopeo on the workstation use the app's integrations.
+
+Four use cases, shared by the window, the command line and the credential
+helper:
+
+- *Use with Docker*: point a registry at the ``dtr-desktop`` credential
+  helper in ``~/.docker/config.json`` (and, if asked, the containers auth
+  file), or take it back.
+- *Import*: preview the logins docker and the containers tools already hold,
+  let the person choose, save them as integrations (secrets only in the
+  keyring), then optionally remove the plaintext copies from the files.
+- *Export*: write a subscription's logins as a docker ``config.json`` or a
+  Kubernetes pull secret, for CI.
+- *Helper store/erase*: ``docker login`` and ``docker logout`` through the
+  helper create, update and delete integrations.
+
+Nothing here imports Qt; long calls (keyring, helpers, file writes) belong
+in a worker when the window calls them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from dtr_desktop.docker_config.cred_helpers import (
+    FileChange,
+    disable_helper,
+    enable_helper,
+    move_to_helper,
+    uses_helper,
+)
+from dtr_desktop.docker_config.errors import ConfigFileError
+from dtr_desktop.docker_config.files import write_private_file
+from dtr_desktop.docker_config.helper_client import DEFAULT_TIMEOUT
+from dtr_desktop.docker_config.locations import (
+    CredentialFile,
+    FileKind,
+    containers_auth_paths,
+    credential_files,
+    docker_config_path,
+)
+from dtr_desktop.docker_config.logins import FoundLogin, encode_auth, read_logins
+from dtr_desktop.docker_config.protocol import (
+    DOCKER_HUB_HOST,
+    IDENTITY_TOKEN_USERNAME,
+    docker_server_key,
+)
+from dtr_desktop.domain.errors import DtrDesktopError, ValidationError
+from dtr_desktop.domain.validation import (
+    NAME_MAX,
+    name_key,
+    normalize_url,
+    password_error,
+    registry_host_key,
+    username_error,
+)
+from dtr_desktop.domain.values import Integration, IntegrationDraft
+
+if TYPE_CHECKING:
+    from dtr_desktop.services.app import Services
+
+log = logging.getLogger(__name__)
+
+ImportAction = Literal["create", "update", "skip"]
+ExportFormat = Literal["docker-config", "k8s-secret"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("docker-config", "k8s-secret")
+HELPER_PROVIDER = "registry"
+DOCKER_HUB_URL = "https://registry-1.docker.io"
+
+EXPORT_WARNING = (
+    "The exported file holds the passwords of the subscription's integrations "
+    "in a form anyone who can read the file can use (base64 is not "
+    "encryption). It is written readable only by you (mode 0600); keep it out "
+    "of version control and delete it when the CI system has it."
+)
+
+
+class DockerInteropError(DtrDesktopError):
+    """An import, export or Use with Docker action that cannot go ahead."""
+
+
+# ---------------------------------------------------------------- values
+
+
+@dataclass(frozen=True, slots=True)
+class ImportCandidate:
+    """One login an import could save, as the preview shows it.
+
+    ``existing`` names the integrations that already point at the same
+    registry; ``problem`` says why the entry cannot be imported (then it is
+    never saved). The secret is carried for ``apply_import`` but never shown.
+    """
+
+    key: str
+    source: Path
+    kind: FileKind
+    server: str
+    host_key: str
+    origin: str
+    username: str
+    plaintext: bool
+    existing: tuple[str, ...]
+    problem: str | None
+    secret: str = field(default="", repr=False, compare=False)
+
+    @property
+    def importable(self) -> bool:
+        return self.problem is None
+
+    @property
+    def suggested_action(self) -> ImportAction:
+        """What the preview ticks by default: new logins yes, duplicates no."""
+        if self.problem is not None or self.existing:
+            return "skip"
+        return "create"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportChoice:
+    """The person's decision for one candidate.
+
+    ``update`` overwrites the user name and password of ``target`` (default:
+    the first integration in ``candidate.existing``).
+    """
+
+    candidate: ImportCandidate
+    action: ImportAction
+    target: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    candidate: ImportCandidate
+    action: ImportAction
+    integration: str | None = None
+    error: str | None = None
+
+    @property
+    def saved(self) -> bool:
+        return self.error is None and self.action != "skip"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    outcomes: tuple[ImportOutcome, ...]
+
+    def _names(self, action: ImportAction) -> list[str]:
+        return [
+            o.integration or "" for o in self.outcomes if o.action == action and o.saved
+        ]
+
+    @property
+    def created(self) -> list[str]:
+        return self._names("create")
+
+    @property
+    def updated(self) -> list[str]:
+        return self._names("update")
+
+    @property
+    def failed(self) -> list[ImportOutcome]:
+        return [o for o in self.outcomes if o.error is not None]
+
+    @property
+    def plaintext_left(self) -> list[ImportCandidate]:
+        """Imported logins whose secret is still written in a file."""
+        return [o.candidate for o in self.outcomes if o.saved and o.candidate.plaintext]
+
+
+@dataclass(frozen=True, slots=True)
+class DockerLink:
+    """What *Use with Docker* changed, and which integration docker will get.
+
+    ``answered_by`` differs from the integration asked for when an older
+    integration for the same registry has a user name: the helper answers
+    with that one.
+    """
+
+    integration: str
+    server: str
+    changes: tuple[FileChange, ...]
+    answered_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    path: Path
+    format: ExportFormat
+    integrations: tuple[str, ...]
+    left_out: tuple[str, ...]
+    warning: str = EXPORT_WARNING
+
+
+# ---------------------------------------------------------------- service
+
+
+class DockerInteropService:
+    """Import, export and *Use with Docker* over one ``Services``.
+
+    ``env`` replaces ``os.environ`` for finding the files (tests, and a
+    window that wants a fixed view); ``helper_timeout`` limits every call of
+    another credential helper.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        env: Mapping[str, str] | None = None,
+        helper_timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self._services = services
+        self._env = env
+        self._helper_timeout = helper_timeout
+
+    # -- where
+
+    def credential_files(self) -> list[CredentialFile]:
+        """The files an import reads by default, existing or not."""
+        return credential_files(self._env)
+
+    def docker_config_file(self) -> CredentialFile:
+        return CredentialFile(docker_config_path(self._env), "docker")
+
+    def containers_auth_file(self) -> CredentialFile:
+        """The containers file *Use with Docker* writes: the one that persists."""
+        paths = containers_auth_paths(self._env)
+        chosen = paths[0] if self._env_get("REGISTRY_AUTH_FILE") else paths[-1]
+        return CredentialFile(chosen, "containers")
+
+    def _env_get(self, name: str) -> str | None:
+        return (os.environ if self._env is None else self._env).get(name)
+
+    # -- import
+
+    def preview_import(
+        self, files: Sequence[CredentialFile] | None = None
+    ) -> list[ImportCandidate]:
+        """Every login found in ``files`` (default: all known files).
+
+        Asks other credential helpers (``credsStore``, ``credHelpers``) for
+        their secrets, so it can take seconds; nothing is saved.
+        """
+        chosen = self.credential_files() if files is None else list(files)
+        by_host = self._names_by_host()
+        candidates: list[ImportCandidate] = []
+        for file in chosen:
+            for login in read_logins(file, self._helper_timeout):
+                candidates.append(_candidate(login, by_host, len(candidates)))
+        log.info("import preview: %d entries", len(candidates))
+        return candidates
+
+    def apply_import(self, choices: Sequence[ImportChoice]) -> ImportReport:
+        """Save the chosen logins; each entry succeeds or fails on its own."""
+        outcomes = [self._apply_one(choice) for choice in choices]
+        report = ImportReport(tuple(outcomes))
+        log.info(
+            "import: %d created, %d updated, %d failed",
+            len(report.created),
+            len(report.updated),
+            len(report.failed),
+        )
+        return report
+
+    def remove_plaintext(self, report: ImportReport) -> list[FileChange]:
+        """Remove imported plaintext secrets from their files; use the helper.
+
+        Each file is rewritten once, with a backup, and its registries get a
+        ``credHelpers`` entry for ``dtr-desktop`` so that docker and podman
+        keep working without the plaintext.
+        """
+        hosts: dict[tuple[Path, FileKind], set[str]] = {}
+        for candidate in report.plaintext_left:
+            hosts.setdefault((candidate.source, candidate.kind), set()).add(
+                candidate.host_key
+            )
+        changes = []
+        for (path, kind), keys in hosts.items():
+            change = move_to_helper(path, keys, kind)
+            if change is not None:
+                changes.append(change)
+        return changes
+
+    def _apply_one(self, choice: ImportChoice) -> ImportOutcome:
+        candidate = choice.candidate
+        if choice.action == "skip":
+            return ImportOutcome(candidate, "skip")
+        if candidate.problem is not None:
+            return ImportOutcome(candidate, choice.action, error=candidate.problem)
+        try:
+            if choice.action == "update":
+                saved = self._update_from(candidate, choice.target)
+            else:
+                saved = self._create_from(candidate)
+        except DtrDesktopError as error:
+            return ImportOutcome(candidate, choice.action, error=str(error))
+        return ImportOutcome(candidate, choice.action, integration=saved.name)
+
+    def _create_from(self, candidate: ImportCandidate) -> Integration:
+        draft = IntegrationDraft(
+            name=self._free_name(candidate.host_key),
+            provider=HELPER_PROVIDER,
+            url=registry_url(candidate.server, candidate.host_key),
+            username=candidate.username,
+            insecure=candidate.server.lower().startswith("http://"),
+        )
+        return self._services.integrations.add(draft, candidate.secret)
+
+    def _update_from(
+        self, candidate: ImportCandidate, target: str | None
+    ) -> Integration:
+        name = target or (candidate.existing[0] if candidate.existing else None)
+        if name is None:
+            raise DockerInteropError(
+                f"There is no integration for {candidate.host_key} to update; "
+                "choose Create instead."
+            )
+        current = self._services.integrations.get(name)
+        draft = replace(current.draft(), username=candidate.username)
+        return self._services.integrations.edit(current.id, draft, candidate.secret)
+
+    def _names_by_host(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for integration in self._services.integrations.list():
+            host = registry_host_key(integration.url)
+            found.setdefault(host, []).append(integration.name)
+        return found
+
+    def _free_name(self, host_key: str) -> str:
+        """A unique integration name derived from the registry's host."""
+        taken = {name_key(i.name) for i in self._services.integrations.list()}
+        base = host_key[:NAME_MAX]
+        if name_key(base) not in taken:
+            return base
+        for number in range(2, 10_000):
+            suffix = f" ({number})"
+            name = base[: NAME_MAX - len(suffix)] + suffix
+            if name_key(name) not in taken:
+                return name
+        raise DockerInteropError(f"No free integration name for {host_key}.")
+
+    # -- Use with Docker
+
+    def enable_docker(
+        self, name: str, targets: Sequence[FileKind] = ("docker",)
+    ) -> DockerLink:
+        """Send the integration's registry to the ``dtr-desktop`` helper.
+
+        ``targets`` picks the docker config file, the containers auth file,
+        or both. Other keys of the files are kept; each write has a backup.
+        """
+        integration = self._services.integrations.get(name)
+        host = registry_host_key(integration.url)
+        changes = []
+        for file in self._target_files(targets):
+            change = enable_helper(file.path, host, file.kind)
+            if change is not None:
+                changes.append(change)
+        log.info("integration %s enabled for docker", integration.id)
+        return DockerLink(
+            integration.name,
+            docker_server_key(host),
+            tuple(changes),
+            self._answered_by(host),
+        )
+
+    def disable_docker(
+        self, name: str, targets: Sequence[FileKind] = ("docker", "containers")
+    ) -> list[FileChange]:
+        """Remove the registry's ``dtr-desktop`` helper entries from the files."""
+        integration = self._services.integrations.get(name)
+        host = registry_host_key(integration.url)
+        changes = []
+        for file in self._target_files(targets):
+            change = disable_helper(file.path, host)
+            if change is not None:
+                changes.append(change)
+        log.info("integration %s disabled for docker", integration.id)
+        return changes
+
+    def docker_enabled(self, name: str) -> dict[FileKind, bool]:
+        """Whether each file sends the integration's registry to our helper."""
+        integration = self._services.integrations.get(name)
+        host = registry_host_key(integration.url)
+        found: dict[FileKind, bool] = {}
+        for file in self._target_files(("docker", "containers")):
+            try:
+                found[file.kind] = uses_helper(file.path, host)
+            except ConfigFileError:
+                found[file.kind] = False
+        return found
+
+    def _target_files(self, targets: Sequence[FileKind]) -> list[CredentialFile]:
+        files = []
+        if "docker" in targets:
+            files.append(self.docker_config_file())
+        if "containers" in targets:
+            files.append(self.containers_auth_file())
+        return files
+
+    def _answered_by(self, host_key: str) -> str | None:
+        chosen = self.integration_for_server(host_key)
+        return chosen.name if chosen else None
+
+    # -- the credential helper's store and erase
+
+    def integration_for_server(self, server_url: str) -> Integration | None:
+        """The integration the credential helper answers with for a server.
+
+        The oldest integration for the registry that has a user name, else
+        the oldest one; ``store_lookup`` makes the same choice in SQL.
+        """
+        from dtr_desktop.store.queries import IntegrationStore, to_integration
+
+        host = _host_or_error(server_url)
+        with self._services.session() as session:
+            rows = IntegrationStore(session).rows_by_host(host)
+            if not rows:
+                return None
+            row = min(rows, key=lambda r: (r.username == "", r.created_at, r.id))
+            return to_integration(row)
+
+    def store_login(self, server_url: str, username: str, secret: str) -> Integration:
+        """``docker login``: update the registry's integration, or create one."""
+        host = _host_or_error(server_url)
+        current = self.integration_for_server(server_url)
+        if current is not None:
+            draft = replace(current.draft(), username=username)
+            return self._services.integrations.edit(current.id, draft, secret)
+        draft = IntegrationDraft(
+            name=self._free_name(host),
+            provider=HELPER_PROVIDER,
+            url=registry_url(server_url, host),
+            username=username,
+            insecure=server_url.strip().lower().startswith("http://"),
+        )
+        return self._services.integrations.add(draft, secret)
+
+    def erase_login(self, server_url: str) -> Integration | None:
+        """``docker logout``: delete the registry's integration.
+
+        Refused with ``IntegrationInUse`` (naming the subscriptions) while
+        subscriptions use it; ``None`` when there was nothing to erase.
+        """
+        current = self.integration_for_server(server_url)
+        if current is None:
+            return None
+        self._services.integrations.delete(current.id)
+        return current
+
+    # -- export
+
+    def export(
+        self,
+        subscription: str,
+        format: ExportFormat,
+        path: Path,
+        *,
+        overwrite: bool = False,
+        secret_name: str | None = None,
+    ) -> ExportResult:
+        """Write the subscription's logins for CI; see ``EXPORT_WARNING``.
+
+        The file is created with mode 0600 (an existing file is replaced only
+        with ``overwrite``). Integrations without a user name or stored
+        password are left out and named in the result.
+        """
+        if format not in EXPORT_FORMATS:
+            raise DockerInteropError(
+                f"Unknown export format {format!r}; use {', '.join(EXPORT_FORMATS)}."
+            )
+        if path.exists() and not overwrite:
+            raise DockerInteropError(
+                f"{path} exists; choose another file or allow replacing it."
+            )
+        chosen = self._services.subscriptions.get(subscription)
+        auths, used, left_out = self._export_auths(chosen.integrations)
+        if not auths:
+            raise DockerInteropError(
+                f"Subscription {chosen.name!r} has no integration with a user name "
+                "and password to export."
+            )
+        config = {"auths": auths}
+        if format == "k8s-secret":
+            text = kubernetes_secret(secret_name or chosen.name, config)
+        else:
+            text = json.dumps(config, indent="\t") + "\n"
+        write_private_file(path, text.encode("utf-8"))
+        log.info("exported subscription %s as %s", chosen.id, format)
+        return ExportResult(path, format, tuple(used), tuple(left_out))
+
+    def _export_auths(
+        self, names: Sequence[str]
+    ) -> tuple[dict[str, dict[str, str]], list[str], list[str]]:
+        auths: dict[str, dict[str, str]] = {}
+        used: list[str] = []
+        left_out: list[str] = []
+        for name in names:
+            integration = self._services.integrations.get(name)
+            secret = self._services.integrations.password(integration.id)
+            server = docker_server_key(registry_host_key(integration.url))
+            if not integration.username or not secret or server in auths:
+                left_out.append(integration.name)
+                continue
+            auths[server] = _auth_entry(integration.username, secret)
+            used.append(integration.name)
+        return auths, used, left_out
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def registry_url(server: str, host_key: str) -> str:
+    """The integration URL for a login docker keyed by ``server``."""
+    if host_key == DOCKER_HUB_HOST:
+        return DOCKER_HUB_URL
+    scheme = "http" if server.strip().lower().startswith("http://") else "https"
+    return normalize_url(f"{scheme}://{host_key}")
+
+
+def _host_or_error(server_url: str) -> str:
+    try:
+        host = registry_host_key(server_url)
+    except ValueError as error:
+        raise ValidationError({"server": str(error)}) from None
+    if not host:
+        raise ValidationError({"server": "Give the registry's host name."})
+    return host
+
+
+def _auth_entry(username: str, secret: str) -> dict[str, str]:
+    if username == IDENTITY_TOKEN_USERNAME:
+        return {"auth": encode_auth(username, ""), "identitytoken": secret}
+    return {"auth": encode_auth(username, secret)}
+
+
+def _candidate(
+    login: FoundLogin, by_host: Mapping[str, list[str]], index: int
+) -> ImportCandidate:
+    host = login.host_key
+    problem = login.problem or _login_problem(login, host)
+    return ImportCandidate(
+        key=f"{index}:{login.source}:{login.server}",
+        source=login.source,
+        kind=login.kind,
+        server=login.server,
+        host_key=host,
+        origin=login.origin,
+        username=login.username,
+        plaintext=login.plaintext,
+        existing=tuple(by_host.get(host, ())),
+        problem=problem,
+        secret=login.secret if problem is None else "",
+    )
+
+
+def _login_problem(login: FoundLogin, host: str) -> str | None:
+    if not host:
+        return f"{login.server!r} is not a registry address"
+    try:
+        registry_url(login.server, host)
+    except ValueError as error:
+        return f"{login.server!r} is not a registry address: {error}"
+    if not login.username:
+        return "there is no user name"
+    why = username_error(login.username, HELPER_PROVIDER)
+    why = why or password_error(login.secret, login.username)
+    return why
+
+
+_K8S_NAME_RE = re.compile(r"[^a-z0-9.-]+")
+K8S_NAME_MAX = 253
+
+
+def kubernetes_name(text: str) -> str:
+    """A valid Kubernetes object name (DNS subdomain) made from ``text``."""
+    name = _K8S_NAME_RE.sub("-", text.lower()).strip("-.")[:K8S_NAME_MAX]
+    return name.strip("-.") or "registry-credentials"
+
+
+def kubernetes_secret(name: str, docker_config: Mapping[str, object]) -> str:
+    """A ``kubernetes.io/dockerconfigjson`` Secret manifest (YAML)."""
+    payload = json.dumps(docker_config, separators=(",", ":")).encode("utf-8")
+    encoded = base64.b64encode(payload).decode("ascii")
+    return (
+        "apiVersion: v1\n"
+        "kind: Secret\n"
+        "metadata:\n"
+        f"  name: {kubernetes_name(name)}\n"
+        "type: kubernetes.io/dockerconfigjson\n"
+        "data:\n"
+        f"  .dockerconfigjson: {encoded}\n"
+    )
