@@ -1,0 +1,398 @@
+"""Connection tests, access checks and browsing for integrations.
+
+What the Add/Edit dialog, the Integrations table, Test all, Browse and the
+``integrations test`` command call. Everything here blocks on the network
+(within the timeouts), so a window calls it from a worker thread; pass a
+``threading.Event`` as ``cancel`` and set it to stop between requests.
+
+A connection test never raises for a registry failure: it returns a
+:class:`ConnectionReport` whose ``outcome`` and ``message`` say what
+happened. Listings and access checks raise
+:class:`~dtr_desktop.registry.errors.RegistryError` instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import httpx
+
+from dtr_desktop.domain.validation import clean_draft
+from dtr_desktop.domain.values import Integration, IntegrationDraft, TestResult
+from dtr_desktop.registry.auth import Credentials
+from dtr_desktop.registry.certificates import CertificateInfo
+from dtr_desktop.registry.client import (
+    Access,
+    AccessReport,
+    LoginResult,
+    Page,
+    RegistryClient,
+    RegistryTarget,
+    check_repository_name,
+)
+from dtr_desktop.registry.dtr_ca import FetchedCa, fetch_dtr_ca
+from dtr_desktop.registry.errors import (
+    CertificateProblem,
+    CheckCancelled,
+    Outcome,
+    RateLimited,
+    RegistryError,
+)
+from dtr_desktop.registry.http import Timeouts, make_http_client
+from dtr_desktop.registry.tls import trust_context
+
+if TYPE_CHECKING:
+    from dtr_desktop.services.app import Services
+
+log = logging.getLogger(__name__)
+
+#: Called as each integration of Test all finishes: (done, total, which, report).
+Progress = Callable[[int, int, Integration, "ConnectionReport"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionReport:
+    """The result of a connection test, ready to show and to store."""
+
+    outcome: Outcome
+    message: str
+    tested_at: datetime
+    access: AccessReport | None = None
+    certificate: CertificateInfo | None = None
+    retry_after: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True only when the credentials were proven (``outcome`` is ok)."""
+        return self.outcome is Outcome.OK
+
+    def as_test_result(self) -> TestResult:
+        return TestResult(self.outcome.value, self.message, self.tested_at)
+
+    def to_json(self) -> dict[str, object]:
+        """The shape ``integrations test --json`` prints."""
+        document: dict[str, object] = {
+            "ok": self.ok,
+            "outcome": self.outcome.value,
+            "message": self.message,
+        }
+        if self.access is not None:
+            document["repository"] = self.access.repository
+            document["pull"] = self.access.pull.state.value
+            document["push"] = self.access.push.state.value
+            document["reasons"] = {
+                "pull": self.access.pull.reason,
+                "push": self.access.push.reason,
+            }
+        if self.certificate is not None:
+            document["certificate"] = self.certificate.to_json()
+        if self.retry_after is not None:
+            document["retry_after"] = self.retry_after
+        return document
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def target_of(draft: IntegrationDraft | Integration) -> RegistryTarget:
+    return RegistryTarget(draft.url, draft.insecure, draft.ca_cert_pem)
+
+
+def credentials_of(username: str, password: str | None) -> Credentials | None:
+    """``None`` for an anonymous integration (no user name)."""
+    if not username:
+        return None
+    return Credentials(username, password or "")
+
+
+def run_connection_test(
+    target: RegistryTarget,
+    credentials: Credentials | None,
+    *,
+    repository: str | None = None,
+    timeouts: Timeouts | None = None,
+    http_client: httpx.Client | None = None,
+    cancel: threading.Event | None = None,
+) -> ConnectionReport:
+    """Ping, prove the credentials, and check ``repository`` if given.
+
+    Raises only :class:`CheckCancelled` and, for a bad repository name,
+    :class:`~dtr_desktop.domain.errors.ValidationError`.
+    """
+    if repository is not None:
+        repository = check_repository_name(repository)
+    if credentials is not None and not credentials.password:
+        return ConnectionReport(
+            Outcome.BAD_CREDENTIALS,
+            "No password is stored for this integration. Edit it and enter the "
+            "password or access token.",
+            _now(),
+        )
+    try:
+        with RegistryClient(
+            target,
+            credentials,
+            timeouts=timeouts,
+            http_client=http_client,
+            cancel=cancel,
+        ) as client:
+            login = client.check_login()
+            access = client.check_access(repository) if repository else None
+            report = _compose(login, access, client.credentials_proven)
+    except CheckCancelled:
+        raise
+    except RegistryError as error:
+        report = _failure(error)
+    log.info("connection test: %s", report.outcome.value)
+    return report
+
+
+def _failure(error: RegistryError) -> ConnectionReport:
+    certificate = error.certificate if isinstance(error, CertificateProblem) else None
+    retry_after = error.retry_after if isinstance(error, RateLimited) else None
+    return ConnectionReport(
+        error.outcome, str(error), _now(), None, certificate, retry_after
+    )
+
+
+def _compose(
+    login: LoginResult, access: AccessReport | None, proven: bool
+) -> ConnectionReport:
+    """One verdict from the ping and, when a repository was named, its access."""
+    if access is None:
+        return ConnectionReport(login.outcome, login.message, _now())
+    outcome, message = login.outcome, login.message
+    if outcome is Outcome.UNVERIFIED and proven:
+        outcome = Outcome.OK
+        message = f"Signed in (checked on {access.repository})."
+    denied = (access.pull.state, access.push.state) == (Access.DENIED, Access.DENIED)
+    if outcome is Outcome.OK and denied:
+        outcome = Outcome.NO_PERMISSION
+        message = (
+            f"Signed in, but this account may neither pull from nor push to "
+            f"{access.repository}. Ask the registry's administrator for access."
+        )
+    return ConnectionReport(outcome, message, _now(), access)
+
+
+class RegistryChecks:
+    """Registry use cases over stored integrations and typed-in drafts."""
+
+    def __init__(self, services: Services, *, timeouts: Timeouts | None = None) -> None:
+        self._services = services
+        self.timeouts = timeouts or Timeouts()
+
+    # -- connection tests ------------------------------------------------------
+
+    def test_integration(
+        self,
+        integration_id: str,
+        *,
+        repository: str | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ConnectionReport:
+        """Test a stored integration with its keyring password; record the result."""
+        integration = self._services.integrations.get_by_id(integration_id)
+        password = self._password(integration)
+        report = run_connection_test(
+            target_of(integration),
+            credentials_of(integration.username, password),
+            repository=repository,
+            timeouts=self.timeouts,
+            cancel=cancel,
+        )
+        self._services.integrations.record_test(integration_id, report.as_test_result())
+        return report
+
+    def test_draft(
+        self,
+        draft: IntegrationDraft,
+        password: str | None,
+        *,
+        integration_id: str | None = None,
+        repository: str | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ConnectionReport:
+        """Test what the Add/Edit form holds; nothing is stored.
+
+        ``password=None`` with an ``integration_id`` uses that integration's
+        stored password (an Edit form whose password field was not touched).
+        Raises ``ValidationError`` when the form itself is invalid.
+        """
+        draft = clean_draft(draft)
+        if password is None and integration_id is not None:
+            password = self._services.integrations.password(integration_id)
+        return run_connection_test(
+            target_of(draft),
+            credentials_of(draft.username, password),
+            repository=repository,
+            timeouts=self.timeouts,
+            cancel=cancel,
+        )
+
+    def test_all(
+        self,
+        *,
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+        max_workers: int = 4,
+    ) -> dict[str, ConnectionReport]:
+        """Test every integration concurrently; record and report each as it ends.
+
+        Integrations with the same CA settings share one connection pool.
+        ``progress`` runs in the calling thread. When ``cancel`` is set,
+        unfinished tests are dropped and those finished are returned.
+        """
+        integrations = self._services.integrations.list()
+        passwords = {i.id: self._password(i) for i in integrations}
+        reports: dict[str, ConnectionReport] = {}
+        with (
+            _SharedClients(self.timeouts) as shared,
+            ThreadPoolExecutor(
+                max_workers=max(1, max_workers), thread_name_prefix="test-all"
+            ) as pool,
+        ):
+            futures = {
+                pool.submit(self._test_one, i, passwords[i.id], shared, cancel): i
+                for i in integrations
+            }
+            for integration, report in _finished(futures, cancel):
+                self._services.integrations.record_test(
+                    integration.id, report.as_test_result()
+                )
+                reports[integration.id] = report
+                if progress is not None:
+                    progress(len(reports), len(integrations), integration, report)
+        return reports
+
+    def _test_one(
+        self,
+        integration: Integration,
+        password: str | None,
+        shared: _SharedClients,
+        cancel: threading.Event | None,
+    ) -> ConnectionReport:
+        target = target_of(integration)
+        try:
+            client = shared.client_for(target)
+        except RegistryError as error:
+            return _failure(error)
+        return run_connection_test(
+            target,
+            credentials_of(integration.username, password),
+            timeouts=self.timeouts,
+            http_client=client,
+            cancel=cancel,
+        )
+
+    # -- access and browsing ---------------------------------------------------
+
+    def check_access(
+        self,
+        integration_id: str,
+        repository: str,
+        *,
+        cancel: threading.Event | None = None,
+    ) -> AccessReport:
+        """Pull and push rights on ``repository``; raises ``RegistryError``."""
+        with self._client(integration_id, cancel) as client:
+            return client.check_access(repository)
+
+    def list_repositories(
+        self,
+        integration_id: str,
+        *,
+        cursor: str | None = None,
+        page_size: int = 100,
+        cancel: threading.Event | None = None,
+    ) -> Page:
+        """One page of the catalog; ``CatalogNotAllowed`` when it is not listed.
+
+        Pass the returned ``next_cursor`` to get the next page.
+        """
+        with self._client(integration_id, cancel) as client:
+            return client.catalog_page(cursor, page_size)
+
+    def list_tags(
+        self,
+        integration_id: str,
+        repository: str,
+        *,
+        cursor: str | None = None,
+        page_size: int = 100,
+        cancel: threading.Event | None = None,
+    ) -> Page:
+        """One page of the tags of ``repository``; ``RepositoryNotFound`` if none."""
+        with self._client(integration_id, cancel) as client:
+            return client.tags_page(repository, cursor, page_size)
+
+    def fetch_dtr_ca(
+        self, url: str, *, cancel: threading.Event | None = None
+    ) -> FetchedCa:
+        """The CA that a DTR serves at ``/ca``, unverified, for the user to confirm."""
+        return fetch_dtr_ca(url, timeouts=self.timeouts, cancel=cancel)
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _password(self, integration: Integration) -> str | None:
+        if not integration.username:
+            return None
+        return self._services.integrations.password(integration.id)
+
+    def _client(
+        self, integration_id: str, cancel: threading.Event | None
+    ) -> RegistryClient:
+        integration = self._services.integrations.get_by_id(integration_id)
+        return RegistryClient(
+            target_of(integration),
+            credentials_of(integration.username, self._password(integration)),
+            timeouts=self.timeouts,
+            cancel=cancel,
+        )
+
+
+class _SharedClients:
+    """One httpx client (connection pool) per distinct CA setting, for Test all."""
+
+    def __init__(self, timeouts: Timeouts) -> None:
+        self._timeouts = timeouts
+        self._clients: dict[str, httpx.Client] = {}
+        self._lock = threading.Lock()
+        self._stack = ExitStack()
+
+    def client_for(self, target: RegistryTarget) -> httpx.Client:
+        key = target.ca_cert_pem or ""
+        with self._lock:
+            if key not in self._clients:
+                client = make_http_client(trust_context(key or None), self._timeouts)
+                self._clients[key] = self._stack.enter_context(client)
+            return self._clients[key]
+
+    def __enter__(self) -> _SharedClients:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stack.close()
+
+
+def _finished(
+    futures: dict[Future[ConnectionReport], Integration],
+    cancel: threading.Event | None,
+) -> Iterator[tuple[Integration, ConnectionReport]]:
+    for future in as_completed(futures):
+        if cancel is not None and cancel.is_set():
+            for pending in futures:
+                pending.cancel()
+            return
+        try:
+            yield futures[future], future.result()
+        except CheckCancelled:
+            continue
