@@ -33,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     _register_add(commands)
     _register_edit(commands)
     _register_delete(commands)
+    _register_test(commands)
     bulk.register(commands)
 
 
@@ -79,6 +80,18 @@ def _register_delete(commands: argparse._SubParsersAction[Any]) -> None:
         "--yes", action="store_true", help="do not ask for confirmation"
     )
     parser.set_defaults(handler=delete_integration)
+
+
+def _register_test(commands: argparse._SubParsersAction[Any]) -> None:
+    parser = commands.add_parser(
+        "test", help="test the connection and prove the credentials"
+    )
+    parser.add_argument("integration", metavar="NAME")
+    parser.add_argument(
+        "--repository", metavar="REPO", help="also check pull and push on REPO"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.set_defaults(handler=test_integration)
 
 
 def _add_trust_options(parser: argparse.ArgumentParser) -> None:
@@ -197,6 +210,27 @@ def delete_integration(args: argparse.Namespace, services: Services) -> int:
         return EXIT_ERROR
     print(f"Deleted integration {integration.name!r}.")
     return EXIT_OK
+
+
+def test_integration(args: argparse.Namespace, services: Services) -> int:
+    """Exit 0 only when the credentials were proven (outcome ``ok``)."""
+    from dtr_desktop.services.registry_checks import RegistryChecks
+
+    integration = services.integrations.get(args.integration)
+    report = RegistryChecks(services).test_integration(
+        integration.id, repository=args.repository
+    )
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print(f"{integration.name}: {report.outcome.value}: {report.message}")
+        if report.access is not None:
+            for right in ("pull", "push"):
+                permission = getattr(report.access, right)
+                print(f"  {right}: {permission.state.value}: {permission.reason}")
+        if report.certificate is not None:
+            print(report.certificate.describe())
+    return EXIT_OK if report.ok else EXIT_ERROR
 
 
 MAX_CA_BYTES = 1_000_000
