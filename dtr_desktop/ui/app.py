@@ -1,0 +1,89 @@
+"""Starting the window: paint first, then open the database and keyring.
+
+Importing SQLAlchemy, running migrations and finding the keyring take a few
+hundred milliseconds; the window shows before any of that, and the lists
+fill in when a worker has them.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from dtr_desktop.ui.display import display_problem
+
+log = logging.getLogger(__name__)
+
+
+def run(data_dir: Path, verbose: bool) -> int:
+    """Open the main window on ``data_dir``; returns the exit code."""
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    from PySide6.QtWidgets import QApplication
+
+    from dtr_desktop.services import Services
+    from dtr_desktop.ui.main_window import MainWindow
+    from dtr_desktop.ui.style import apply_style
+    from dtr_desktop.ui.window_state import window_settings
+
+    _forward_qt_messages(verbose)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("dtr-desktop")
+    app.setApplicationDisplayName("DTR Desktop")
+    app.setDesktopFileName("dtr-desktop")
+    apply_style(app)
+    services = Services(data_dir)
+    window = MainWindow(services, window_settings(data_dir))
+    window.show()
+    after_first_paint(window, window.start)
+    code = app.exec()
+    services.close()
+    log.info("exiting with %s", code)
+    return code
+
+
+def after_first_paint(widget: object, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once ``widget`` has painted (or soon, if it never does)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(widget, QWidget)
+    target: QWidget = widget
+    called = False
+
+    def fire() -> None:
+        nonlocal called
+        if not called:
+            called = True
+            callback()
+
+    class _Watcher(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                target.removeEventFilter(self)
+                QTimer.singleShot(0, fire)
+            return False
+
+    watcher = _Watcher(widget)
+    widget.installEventFilter(watcher)
+    QTimer.singleShot(500, fire)  # a minimised or hidden window never paints
+
+
+def _forward_qt_messages(verbose: bool) -> None:
+    """Qt's own warnings go to our log instead of a bare stderr."""
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("dtr_desktop.qt")
+
+    def handler(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        if kind == QtMsgType.QtDebugMsg and not verbose:
+            return
+        level = logging.DEBUG if kind == QtMsgType.QtDebugMsg else logging.WARNING
+        qt_log.log(level, "%s", message)
+
+    qInstallMessageHandler(handler)

@@ -1,0 +1,434 @@
+"""The Add and Edit integration dialog: one form for every provider.
+
+The dialog only collects and checks input. It emits ``submitted`` with the
+draft and the password; whoever opened it runs the service call and either
+closes it or hands the error back through ``show_error``, so nothing typed
+is lost when saving fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dtr_desktop.domain.errors import ValidationError
+from dtr_desktop.domain.providers import PROVIDERS, Provider, provider_by_id
+from dtr_desktop.domain.validation import (
+    draft_errors,
+    name_error,
+    name_key,
+    password_error,
+)
+from dtr_desktop.domain.values import Integration, IntegrationDraft
+from dtr_desktop.ui.icons import icon
+from dtr_desktop.ui.messages import user_message
+
+FIELDS = ("name", "url", "username", "password", "email")
+LOCKED_TIP = "Set by your administrator's policy; it cannot be changed here."
+STORED_PASSWORD_HINT = "The saved password stays unless you type a new one here."
+
+
+class _FieldRow(QWidget):
+    """A line edit with one line under it: the hint, or why it is invalid."""
+
+    def __init__(self, edit: QLineEdit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = edit
+        self.message = QLabel()
+        self.message.setObjectName("Hint")
+        self.message.setWordWrap(True)
+        self._hint = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        layout.addWidget(edit)
+        layout.addWidget(self.message)
+
+    def set_hint(self, hint: str) -> None:
+        self._hint = hint
+        if self.message.objectName() == "Hint":
+            self.message.setText(hint)
+
+    def set_error(self, error: str | None) -> None:
+        name = "FieldError" if error else "Hint"
+        self.message.setText(error or self._hint)
+        self.edit.setProperty("invalid", bool(error))
+        if self.message.objectName() != name:
+            self.message.setObjectName(name)
+        for widget in (self.message, self.edit):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def error_text(self) -> str:
+        return self.message.text() if self.message.objectName() == "FieldError" else ""
+
+
+class IntegrationDialog(QDialog):
+    """Add (``integration=None``) or edit an integration."""
+
+    submitted = Signal(object, object)
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        existing_names: Iterable[str],
+        integration: Integration | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.integration = integration
+        self._taken = {name_key(name) for name in existing_names}
+        if integration is not None:
+            self._taken.discard(name_key(integration.name))
+        self._touched: set[str] = set()
+        self._server_errors: dict[str, str] = {}
+        self._saving = False
+        self._build()
+        self._fill()
+        self._validate()
+
+    @property
+    def is_edit(self) -> bool:
+        return self.integration is not None
+
+    def draft(self) -> IntegrationDraft:
+        return IntegrationDraft(
+            name=self.name_edit.text(),
+            provider=self.provider().id,
+            url=self.url_edit.text(),
+            username=self.username_edit.text(),
+            email=self.email_edit.text(),
+            insecure=self.insecure_box.isChecked(),
+            ca_cert_pem=self.integration.ca_cert_pem if self.integration else None,
+        )
+
+    def password(self) -> str | None:
+        """The typed password; in Edit, None (keep the stored one) if untouched."""
+        text = self.password_edit.text()
+        if self.is_edit and not text:
+            return None
+        return text
+
+    def provider(self) -> Provider:
+        item = self.type_list.currentItem()
+        provider_id = item.data(Qt.ItemDataRole.UserRole) if item else PROVIDERS[0].id
+        return provider_by_id(str(provider_id))
+
+    def select_provider(self, provider_id: str) -> None:
+        for row in range(self.type_list.count()):
+            item = self.type_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == provider_id:
+                self.type_list.setCurrentRow(row)
+                return
+
+    def errors(self) -> dict[str, str]:
+        """Every field's current message, shown or not."""
+        return dict(self._errors)
+
+    def shown_error(self, field: str) -> str:
+        return self.rows[field].error_text()
+
+    def show_error(self, error: Exception) -> None:
+        """A failed save: field errors go next to their fields, others on top."""
+        self.set_saving(False)
+        if isinstance(error, ValidationError):
+            self._server_errors = dict(error.field_errors)
+            self._touched.update(self._server_errors)
+            loose = {k: v for k, v in error.field_errors.items() if k not in FIELDS}
+            self._show_banner(" ".join(loose.values()))
+        else:
+            self._show_banner(user_message(error))
+        self._validate()
+
+    def reject(self) -> None:
+        if not self._saving:  # a save in flight decides how this ends
+            super().reject()
+
+    def set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.save_button.setText("Saving…" if saving else "Save")
+        self.cancel_button.setEnabled(not saving)
+        self._validate()
+
+    # building -----------------------------------------------------------
+
+    def _build(self) -> None:
+        title = f"Edit “{self.integration.name}”" if self.integration else None
+        self.setWindowTitle(title or "Add integration")
+        self.setMinimumWidth(760)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setSpacing(12)
+        heading = QLabel(title or "Add integration")
+        heading.setObjectName("PageTitle")
+        layout.addWidget(heading)
+        self._add_notes(layout)
+        body = QHBoxLayout()
+        body.setSpacing(20)
+        body.addLayout(self._type_column())
+        body.addLayout(self._form_column(), 1)
+        layout.addLayout(body, 1)
+        layout.addLayout(self._button_row())
+
+    def _add_notes(self, layout: QVBoxLayout) -> None:
+        self.managed_note = QLabel()
+        self.managed_note.setObjectName("ManagedNote")
+        self.managed_note.setWordWrap(True)
+        self.managed_note.setVisible(False)
+        self.banner = QLabel()
+        self.banner.setObjectName("ErrorBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        self.banner.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        layout.addWidget(self.managed_note)
+        layout.addWidget(self.banner)
+
+    def _type_column(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(6)
+        caption = QLabel("Type")
+        caption.setObjectName("SectionTitle")
+        self.type_list = QListWidget()
+        self.type_list.setObjectName("TypeList")
+        self.type_list.setFixedWidth(230)
+        for provider in PROVIDERS:
+            item = QListWidgetItem(provider.label)
+            item.setData(Qt.ItemDataRole.UserRole, provider.id)
+            item.setSizeHint(QSize(0, 34))
+            self.type_list.addItem(item)
+        self.type_list.setCurrentRow(0)
+        self.type_list.currentRowChanged.connect(self._provider_changed)
+        self._provider_shown = PROVIDERS[0]
+        column.addWidget(caption)
+        column.addWidget(self.type_list, 1)
+        return column
+
+    def _form_column(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(10)
+        form = QFormLayout()
+        form.setHorizontalSpacing(14)
+        form.setVerticalSpacing(8)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.name_edit = self._line_edit("name")
+        self.url_edit = self._line_edit("url")
+        self.username_edit = self._line_edit("username")
+        self.password_edit = self._line_edit("password")
+        self.email_edit = self._line_edit("email")
+        edits = (
+            self.name_edit,
+            self.url_edit,
+            self.username_edit,
+            self.password_edit,
+            self.email_edit,
+        )
+        self.rows = {
+            field: _FieldRow(edit) for field, edit in zip(FIELDS, edits, strict=True)
+        }
+        self.insecure_box = QCheckBox("Insecure registry (plain http)")
+        self.insecure_box.toggled.connect(lambda _on: self._edited("url"))
+        self._add_form_rows(form)
+        column.addLayout(form)
+        column.addWidget(self._usage_box())
+        column.addStretch(1)
+        return column
+
+    def _line_edit(self, field: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(f"{field}_edit")
+        edit.textEdited.connect(lambda _text: self._edited(field))
+        edit.editingFinished.connect(lambda: self._left(field, edit))
+        return edit
+
+    def _add_form_rows(self, form: QFormLayout) -> None:
+        self.name_edit.setMaxLength(64)
+        self.url_edit.setPlaceholderText("https://")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.show_password_action = QAction(icon("eye"), "Show password", self)
+        self.show_password_action.setCheckable(True)
+        self.show_password_action.toggled.connect(self._show_password)
+        self.password_edit.addAction(
+            self.show_password_action, QLineEdit.ActionPosition.TrailingPosition
+        )
+        self.email_edit.setPlaceholderText("Optional")
+        self.field_labels = {
+            "name": QLabel("Integration name"),
+            "url": QLabel("Registry URL"),
+            "username": QLabel("Username"),
+            "password": QLabel("Password"),
+            "email": QLabel("Email"),
+        }
+        for field in FIELDS:
+            form.addRow(self.field_labels[field], self.rows[field])
+            if field == "url":
+                form.addRow("", self.insecure_box)
+
+    def _usage_box(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.setSpacing(4)
+        caption = QLabel("Used by subscriptions")
+        caption.setObjectName("SectionTitle")
+        self.usage_label = QLabel()
+        self.usage_label.setWordWrap(True)
+        note = QLabel(
+            "Subscriptions attach and detach integrations in their own "
+            "Settings → Integrations."
+        )
+        note.setObjectName("Hint")
+        note.setWordWrap(True)
+        for widget in (caption, self.usage_label, note):
+            layout.addWidget(widget)
+        box.setVisible(self.is_edit)
+        return box
+
+    def _button_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.extra_buttons = QHBoxLayout()  # e.g. "Test connection"
+        row.addLayout(self.extra_buttons)
+        row.addStretch(1)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button = QPushButton("Save")
+        self.save_button.setObjectName("Primary")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self._submit)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.save_button)
+        return row
+
+    # filling ------------------------------------------------------------
+
+    def _fill(self) -> None:
+        item = self.integration
+        if item is None:
+            self._apply_provider(PROVIDERS[0])
+            self.name_edit.setFocus()
+            return
+        self.select_provider(item.provider)
+        self.type_list.setEnabled(False)
+        self.type_list.setToolTip("The type of a saved integration stays as it is.")
+        self.name_edit.setText(item.name)
+        self.url_edit.setText(item.url)
+        self.username_edit.setText(item.username)
+        self.email_edit.setText(item.email)
+        self.insecure_box.setChecked(item.insecure)
+        self.password_edit.setPlaceholderText("Saved in the system keyring")
+        self._touched.update(FIELDS)
+        self._touched.discard("password")
+        self._fill_usage(item)
+        self._apply_provider(self.provider())
+        self._apply_policy(item)
+
+    def _fill_usage(self, item: Integration) -> None:
+        if item.subscriptions:
+            self.usage_label.setText(", ".join(item.subscriptions))
+        else:
+            self.usage_label.setText("None yet.")
+
+    def _apply_policy(self, item: Integration) -> None:
+        if not item.managed:
+            return
+        text = "Managed by your administrator's policy."
+        if item.locked:
+            text += " Its name, type and URL are locked; you can change the "
+            text += "user name, password and email."
+        self.managed_note.setText(text)
+        self.managed_note.setVisible(True)
+        if item.locked:
+            for widget in (self.name_edit, self.url_edit, self.insecure_box):
+                widget.setEnabled(False)
+                widget.setToolTip(LOCKED_TIP)
+            self.type_list.setToolTip(LOCKED_TIP)
+
+    def _provider_changed(self, _row: int) -> None:
+        self._apply_provider(self.provider())
+        self._validate()
+
+    def _apply_provider(self, provider: Provider) -> None:
+        previous = self._provider_shown
+        url = self.url_edit.text().strip()
+        if not self.is_edit and url in ("", previous.default_url):
+            self.url_edit.setText(provider.default_url)
+        self._provider_shown = provider
+        self.rows["url"].set_hint(provider.url_hint)
+        self.rows["username"].set_hint(provider.username_hint)
+        hint = provider.password_hint
+        if self.is_edit:
+            hint = f"{STORED_PASSWORD_HINT} {hint}."
+        self.rows["password"].set_hint(hint)
+        self.rows["name"].set_hint("A name you recognise, e.g. Production DTR.")
+        self.rows["email"].set_hint("Optional; a few registries ask for it at login.")
+        optional = " (optional)" if provider.anonymous_allowed else ""
+        self.field_labels["username"].setText(f"Username{optional}")
+        self.field_labels["password"].setText(f"Password{optional}")
+
+    # checking -----------------------------------------------------------
+
+    def _edited(self, field: str) -> None:
+        self._touched.add(field)
+        self._server_errors.pop(field, None)
+        self._validate()
+
+    def _left(self, field: str, edit: QLineEdit) -> None:
+        if edit.text():
+            self._touched.add(field)
+            self._validate()
+
+    def _validate(self) -> None:
+        errors = draft_errors(self.draft())
+        errors.update(self._local_errors())
+        errors.update(self._server_errors)
+        self._errors = errors
+        for field, row in self.rows.items():
+            shown = errors.get(field) if field in self._touched else None
+            row.set_error(shown)
+        self.save_button.setEnabled(not errors and not self._saving)
+
+    def _local_errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        name = self.name_edit.text()
+        if name_error(name) is None and name_key(name) in self._taken:
+            errors["name"] = f"An integration named “{name.strip()}” already exists."
+        password = self.password()
+        if password is not None:
+            why = password_error(password, self.username_edit.text())
+            if why:
+                errors["password"] = why
+        return errors
+
+    def _submit(self) -> None:
+        self._touched.update(FIELDS)
+        self._validate()
+        if self._errors or self._saving:
+            return
+        self.banner.setVisible(False)
+        self.set_saving(True)
+        self.submitted.emit(self.draft(), self.password())
+
+    def _show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    def _show_password(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.password_edit.setEchoMode(mode)
+        self.show_password_action.setIcon(icon("eye-off" if shown else "eye"))
+        self.show_password_action.setText("Hide password" if shown else "Show password")

@@ -1,0 +1,355 @@
+"""Account Settings → Integrations: the table, its filter and the actions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QWidget,
+)
+
+from dtr_desktop.domain.errors import IntegrationInUse
+from dtr_desktop.domain.values import Integration, IntegrationDraft
+from dtr_desktop.ui.account_data import AccountData
+from dtr_desktop.ui.icons import icon
+from dtr_desktop.ui.in_use_dialog import IntegrationInUseDialog
+from dtr_desktop.ui.integration_dialog import IntegrationDialog
+from dtr_desktop.ui.integration_model import (
+    HEADERS,
+    NAME,
+    IntegrationFilterProxy,
+    IntegrationTableModel,
+)
+from dtr_desktop.ui.messages import Prompter
+from dtr_desktop.ui.widgets import EmptyState, page_layout
+
+log = logging.getLogger(__name__)
+
+TABLE, EMPTY, NO_MATCH, LOADING = range(4)
+INTRO = (
+    "Registries your subscriptions can pull from and push to. Passwords are "
+    "kept in your system keyring, never on disk."
+)
+EMPTY_TEXT = (
+    "Add one for each registry your builds use: Docker Trusted Registry, a "
+    "private Docker Registry, Docker Hub, Quay.io, Harbor or GitLab. Then "
+    "attach it to a subscription in that subscription's Settings."
+)
+
+
+class IntegrationsPage(QWidget):
+    """The account's integrations; subscriptions are only shown, not changed."""
+
+    open_subscription_settings = Signal(str)
+
+    def __init__(
+        self, data: AccountData, prompter: Prompter, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.data = data
+        self.prompter = prompter
+        self.dialog: IntegrationDialog | None = None
+        self.in_use_dialog: IntegrationInUseDialog | None = None
+        self._select_after: str | None = None
+        self.model = IntegrationTableModel(self)
+        self.proxy = IntegrationFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        layout = page_layout(self, "Integrations", INTRO)
+        layout.addLayout(self._toolbar())
+        self.stack = QStackedWidget()
+        for widget in self._stack_pages():
+            self.stack.addWidget(widget)
+        self.stack.setCurrentIndex(LOADING)
+        layout.addWidget(self.stack, 1)
+        self._add_shortcuts()
+        data.changed.connect(self._reload)
+        self._update_buttons()
+
+    # what the user does -------------------------------------------------
+
+    def add(self) -> None:
+        if not self._can_open_dialog():
+            return
+        dialog = IntegrationDialog(self.window(), self.model.names())
+        dialog.submitted.connect(lambda draft, pw: self._save_new(dialog, draft, pw))
+        self._open_dialog(dialog)
+
+    def edit(self) -> None:
+        item = self.selected()
+        if item is None or not self._can_open_dialog():
+            return
+        dialog = IntegrationDialog(self.window(), self.model.names(), item)
+        dialog.submitted.connect(
+            lambda draft, pw: self._save_edit(dialog, item, draft, pw)
+        )
+        self._open_dialog(dialog)
+
+    def delete(self) -> None:
+        item = self.selected()
+        if item is None or self.prompter.current is not None:
+            return
+        if item.locked:
+            self.prompter.inform("Managed by your administrator", _locked_text(item))
+        elif item.subscriptions:
+            self.show_in_use(item.name, item.subscriptions)
+        else:
+            self.prompter.confirm(
+                "Delete integration?",
+                f"Delete the integration “{item.name}”?",
+                lambda: self._delete(item),
+                detail="Its saved password is removed from the system keyring. "
+                "This cannot be undone.",
+                yes_text="Delete",
+            )
+
+    def show_in_use(self, name: str, subscriptions: Sequence[str]) -> None:
+        dialog = IntegrationInUseDialog(self.window(), name, subscriptions)
+        dialog.open_settings.connect(self.open_subscription_settings)
+        dialog.finished.connect(lambda _result: self._in_use_closed(dialog))
+        self.in_use_dialog = dialog
+        dialog.open()
+
+    def selected(self) -> Integration | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.proxy.integration_at(rows[0].row())
+
+    def select(self, integration_id: str) -> None:
+        source_row = self.model.row_of(integration_id)
+        if source_row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(source_row, NAME))
+        if not index.isValid():
+            return
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+
+    def set_filter(self, text: str) -> None:
+        self.filter_edit.setText(text)
+
+    # building -----------------------------------------------------------
+
+    def _toolbar(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(
+            "Filter by name, type, URL, user or subscription"
+        )
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.addAction(
+            icon("search"), QLineEdit.ActionPosition.LeadingPosition
+        )
+        self.filter_edit.textChanged.connect(self._filter_changed)
+        self.filter_edit.returnPressed.connect(self._focus_table)
+        self.add_button = QPushButton(icon("plus"), "Add integration")
+        self.add_button.setObjectName("Primary")
+        self.add_button.setToolTip("Add an integration (Ctrl+N)")
+        self.add_button.clicked.connect(self.add)
+        self.edit_button = QPushButton("Edit")
+        self.edit_button.setToolTip("Edit the selected integration (Enter)")
+        self.edit_button.clicked.connect(self.edit)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setObjectName("Danger")
+        self.delete_button.setToolTip("Delete the selected integration (Delete)")
+        self.delete_button.clicked.connect(self.delete)
+        row.addWidget(self.filter_edit, 1)
+        for button in (self.edit_button, self.delete_button, self.add_button):
+            row.addWidget(button)
+        return row
+
+    def _stack_pages(self) -> list[QWidget]:
+        self.table = self._table()
+        self.empty_state = EmptyState(
+            "No integrations yet", EMPTY_TEXT, "Add your first integration"
+        )
+        self.empty_state.button.clicked.connect(self.add)
+        self.no_match = EmptyState("Nothing matches", "", "Clear the filter")
+        self.no_match.button.clicked.connect(self.filter_edit.clear)
+        loading = EmptyState("Opening your integrations…", "")
+        return [self.table, self.empty_state, self.no_match, loading]
+
+    def _table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("IntegrationsTable")
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(34)
+        self._size_columns(table.horizontalHeader())
+        table.doubleClicked.connect(lambda _index: self.edit())
+        table.selectionModel().selectionChanged.connect(self._update_buttons)
+        return table
+
+    @staticmethod
+    def _size_columns(header: QHeaderView) -> None:
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )
+        header.setStretchLastSection(True)
+        widths = (180, 165, 230, 120, 115, 100)
+        for column, width in enumerate(widths[: len(HEADERS)]):
+            header.resizeSection(column, width)
+
+    def _add_shortcuts(self) -> None:
+        self.add_action = QAction("Add integration", self)
+        self.add_action.setShortcut(QKeySequence.StandardKey.New)
+        self.add_action.setShortcutContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
+        self.add_action.triggered.connect(self.add)
+        self.addAction(self.add_action)
+        context = Qt.ShortcutContext.WidgetShortcut
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self.table, self.edit, context)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self.delete, context)
+
+    # reacting -----------------------------------------------------------
+
+    def _reload(self) -> None:
+        keep = self._select_after or _id_of(self.selected())
+        self._select_after = None
+        self.model.set_integrations(self.data.integrations)
+        if keep:
+            self.select(keep)
+        self._update_page()
+        self._update_buttons()
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.set_filter_text(text)
+        self._update_page()
+        self._update_buttons()
+
+    def _update_page(self) -> None:
+        if not self.data.is_ready:
+            page = LOADING
+        elif self.model.rowCount() == 0:
+            page = EMPTY
+        elif self.proxy.rowCount() == 0:
+            page = NO_MATCH
+            self.no_match.text.setText(
+                f"No integration matches “{self.filter_edit.text().strip()}”."
+            )
+        else:
+            page = TABLE
+        self.stack.setCurrentIndex(page)
+
+    def _update_buttons(self) -> None:
+        item = self.selected()
+        self.edit_button.setEnabled(item is not None)
+        self.delete_button.setEnabled(item is not None and not item.locked)
+        tip = "Delete the selected integration (Delete)"
+        if item is not None and item.locked:
+            tip = _locked_text(item)
+        self.delete_button.setToolTip(tip)
+
+    def _focus_table(self) -> None:
+        if self.proxy.rowCount() == 0:
+            return
+        self.table.setFocus()
+        if self.selected() is None:
+            self.table.selectRow(0)
+
+    def _can_open_dialog(self) -> bool:
+        if self.dialog is not None:
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            return False
+        return self.data.is_ready
+
+    def _open_dialog(self, dialog: IntegrationDialog) -> None:
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        self.dialog = dialog
+        dialog.open()
+
+    def _dialog_closed(self, dialog: IntegrationDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+        self.table.setFocus()
+
+    def _in_use_closed(self, dialog: IntegrationInUseDialog) -> None:
+        if self.in_use_dialog is dialog:
+            self.in_use_dialog = None
+        dialog.deleteLater()
+
+    # saving -------------------------------------------------------------
+
+    def _save_new(
+        self, dialog: IntegrationDialog, draft: IntegrationDraft, password: str | None
+    ) -> None:
+        service = self.data.services.integrations
+        self.data.run(
+            lambda: service.add(draft, password),
+            lambda added: self._saved(dialog, added),
+            dialog.show_error,
+        )
+
+    def _save_edit(
+        self,
+        dialog: IntegrationDialog,
+        item: Integration,
+        draft: IntegrationDraft,
+        password: str | None,
+    ) -> None:
+        service = self.data.services.integrations
+        self.data.run(
+            lambda: service.edit(item.id, draft, password),
+            lambda edited: self._saved(dialog, edited),
+            dialog.show_error,
+        )
+
+    def _saved(self, dialog: IntegrationDialog, item: Integration) -> None:
+        self._select_after = item.id
+        dialog.set_saving(False)
+        dialog.accept()
+
+    def _delete(self, item: Integration) -> None:
+        service = self.data.services.integrations
+        self.data.run(
+            lambda: service.delete(item.id),
+            None,
+            lambda error: self._delete_failed(item, error),
+        )
+
+    def _delete_failed(self, item: Integration, error: Exception) -> None:
+        if isinstance(error, IntegrationInUse):
+            self.show_in_use(error.integration, error.subscriptions)
+        else:
+            self.prompter.error(error, f"“{item.name}” was not deleted.")
+
+
+def _id_of(item: Integration | None) -> str | None:
+    return item.id if item is not None else None
+
+
+def _locked_text(item: Integration) -> str:
+    return (
+        f"“{item.name}” is managed by your administrator's policy and cannot be "
+        "deleted here."
+    )

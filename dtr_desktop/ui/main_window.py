@@ -1,0 +1,269 @@
+"""The main window: a top bar over either a subscription or Account Settings."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dtr_desktop.domain.values import Subscription
+from dtr_desktop.services import Services
+from dtr_desktop.ui import window_state as state
+from dtr_desktop.ui.account_data import AccountData
+from dtr_desktop.ui.account_settings import AccountSettings
+from dtr_desktop.ui.icons import icon
+from dtr_desktop.ui.messages import Prompter
+from dtr_desktop.ui.subscription_view import DASHBOARD, SETTINGS, SubscriptionView
+
+log = logging.getLogger(__name__)
+
+SUBSCRIPTION_PAGE, ACCOUNT_PAGE = range(2)
+TAB_SECTIONS = {DASHBOARD: "dashboard", SETTINGS: "settings"}
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, services: Services, settings: QSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.data = AccountData(services, self)
+        self.prompter = Prompter(self)
+        self._current = state.read_text(settings, state.SUBSCRIPTION) or None
+        self.setWindowTitle("DTR Desktop")
+        self.setWindowIcon(icon("dtr-desktop"))
+        self.subscription_view = SubscriptionView(self.data, self.prompter)
+        self.account = AccountSettings(self.data, self.prompter)
+        self._build()
+        self._connect()
+        self._restore()
+
+    def start(self) -> None:
+        """Open the database and keyring; called once the window has painted."""
+        self.data.start()
+
+    # navigation ---------------------------------------------------------
+
+    def current_subscription(self) -> Subscription | None:
+        return self.data.subscription(self._current) if self._current else None
+
+    def choose_subscription(self, name: str) -> None:
+        index = self.subscription_combo.findText(name, Qt.MatchFlag.MatchFixedString)
+        if index >= 0:
+            self.subscription_combo.setCurrentIndex(index)
+        self.show_subscription()
+
+    def show_subscription(self, tab: int | None = None) -> None:
+        self.stack.setCurrentIndex(SUBSCRIPTION_PAGE)
+        self.gear_button.setChecked(False)
+        if tab is not None:
+            self.subscription_view.tabs.setCurrentIndex(tab)
+
+    def show_subscription_settings(self, name: str) -> None:
+        """Settings → Integrations of the named subscription."""
+        self.choose_subscription(name)
+        self.subscription_view.show_integrations_settings()
+
+    def show_account_settings(self, section: str | None = None) -> None:
+        self.stack.setCurrentIndex(ACCOUNT_PAGE)
+        self.gear_button.setChecked(True)
+        if section is not None:
+            self.account.show_section(section)
+
+    def section(self) -> str:
+        if self.stack.currentIndex() == ACCOUNT_PAGE:
+            return f"account:{self.account.section()}"
+        return TAB_SECTIONS[self.subscription_view.tabs.currentIndex()]
+
+    # building -----------------------------------------------------------
+
+    def _build(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._top_bar())
+        self.banner = QLabel()
+        self.banner.setObjectName("Banner")
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        banner_row = QHBoxLayout()
+        banner_row.setContentsMargins(16, 10, 16, 0)
+        banner_row.addWidget(self.banner)
+        layout.addLayout(banner_row)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.subscription_view)
+        self.stack.addWidget(self.account)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+    def _top_bar(self) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName("TopBar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(14, 9, 12, 9)
+        row.setSpacing(10)
+        logo = QLabel()
+        logo.setPixmap(icon("dtr-desktop").pixmap(26, 26))
+        self.subscription_combo = QComboBox()
+        self.subscription_combo.setObjectName("SubscriptionPicker")
+        self.subscription_combo.setPlaceholderText("No subscription")
+        self.subscription_combo.setToolTip("Switch subscription")
+        self.subscription_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToContents
+        )
+        brand = QLabel("DTR Desktop")
+        brand.setObjectName("Brand")
+        self.gear_button = QToolButton()
+        self.gear_button.setObjectName("GearButton")
+        self.gear_button.setIcon(icon("gear"))
+        self.gear_button.setIconSize(QSize(22, 22))
+        self.gear_button.setCheckable(True)
+        self.gear_button.setToolTip("Account settings")
+        self.gear_button.setAccessibleName("Account settings")
+        for widget in (logo, self.subscription_combo):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(brand)
+        row.addSpacing(6)
+        row.addWidget(self.gear_button)
+        return bar
+
+    def _connect(self) -> None:
+        data = self.data
+        data.changed.connect(self._refresh_subscriptions)
+        data.keyring_problem.connect(self._show_keyring_problem)
+        data.open_failed.connect(self._show_open_failure)
+        combo = self.subscription_combo
+        combo.currentIndexChanged.connect(
+            lambda _index: self._set_current(combo.currentText())
+        )
+        combo.activated.connect(lambda _i: self.show_subscription())
+        self.gear_button.clicked.connect(self._gear_clicked)
+        self.account.integrations.open_subscription_settings.connect(
+            self.show_subscription_settings
+        )
+        self.account.subscriptions.saved.connect(self._subscription_saved)
+        view = self.subscription_view
+        view.create_subscription.connect(self.account.subscriptions.new_subscription)
+        view.settings.integrations.open_account_integrations.connect(
+            lambda: self.show_account_settings("integrations")
+        )
+
+    # reacting -----------------------------------------------------------
+
+    def _gear_clicked(self, checked: bool) -> None:
+        if checked:
+            self.show_account_settings()
+        else:
+            self.show_subscription()
+
+    def _refresh_subscriptions(self) -> None:
+        names = [subscription.name for subscription in self.data.subscriptions]
+        pick = _match(names, self._current) or (names[0] if names else None)
+        combo = self.subscription_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItems(names)
+        combo.setCurrentIndex(names.index(pick) if pick else -1)
+        combo.blockSignals(False)
+        combo.setEnabled(bool(names))
+        self._set_current(pick)
+
+    def _set_current(self, name: str | None) -> None:
+        self._current = name or None
+        self.subscription_view.show_subscription(self.current_subscription())
+
+    def _subscription_saved(self, old_name: str, new_name: str) -> None:
+        current = self._current
+        if not current or old_name.casefold() == current.casefold():
+            self._current = new_name
+
+    def _show_keyring_problem(self, message: str) -> None:
+        self._show_banner(
+            "Banner",
+            f"{message}\nYou can look at your integrations, but adding or "
+            "changing one will not work until a keyring is available.",
+        )
+
+    def _show_open_failure(self, message: str) -> None:
+        self._show_banner("ErrorBanner", message)
+
+    def _show_banner(self, kind: str, text: str) -> None:
+        self.banner.setObjectName(kind)
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
+        self.banner.setText(text)
+        self.banner.setVisible(True)
+
+    # remembering --------------------------------------------------------
+
+    def show_section(self, section: str) -> None:
+        if section.startswith("account:"):
+            self.show_account_settings(section.partition(":")[2])
+        elif section == "settings":
+            self.show_subscription(SETTINGS)
+        else:
+            self.show_subscription(DASHBOARD)
+
+    def _restore(self) -> None:
+        settings = self.settings
+        geometry = state.read_bytes(settings, state.GEOMETRY)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1180, 740)
+        for key, splitter in self._splitters().items():
+            saved = state.read_bytes(settings, key)
+            if saved is not None:
+                splitter.restoreState(saved)
+        header = state.read_bytes(settings, state.TABLE_HEADER)
+        if header is not None:
+            self.account.integrations.table.horizontalHeader().restoreState(header)
+        self.show_section(state.read_text(settings, state.SECTION))
+
+    def save_state(self) -> None:
+        settings = self.settings
+        settings.setValue(state.GEOMETRY, self.saveGeometry())
+        settings.setValue(state.SECTION, self.section())
+        settings.setValue(state.SUBSCRIPTION, self._current or "")
+        for key, splitter in self._splitters().items():
+            settings.setValue(key, splitter.saveState())
+        header = self.account.integrations.table.horizontalHeader()
+        settings.setValue(state.TABLE_HEADER, header.saveState())
+        settings.sync()
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {
+            state.ACCOUNT_SPLITTER: self.account.splitter,
+            state.SUBSCRIPTION_SPLITTER: self.subscription_view.settings.splitter,
+        }
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        for dialog in self.findChildren(QDialog):
+            dialog.close()
+        self.data.shutdown()
+        log.info("window closed")
+        super().closeEvent(event)
+
+
+def _match(names: list[str], wanted: str | None) -> str | None:
+    if not wanted:
+        return None
+    for name in names:
+        if name.casefold() == wanted.casefold():
+            return name
+    return None

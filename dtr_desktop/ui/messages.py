@@ -1,0 +1,136 @@
+"""The one place where errors become words and message boxes.
+
+Service and store errors already carry a message written for the user; this
+module picks a title for them, handles the unexpected ones, and shows every
+message box through ``Prompter`` so tests can answer them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from dtr_desktop.domain.errors import (
+    DtrDesktopError,
+    IntegrationInUse,
+    ManagedByPolicy,
+    NotFound,
+    StoreError,
+    ValidationError,
+)
+from dtr_desktop.secret_store.errors import (
+    KeyringLocked,
+    KeyringTimeout,
+    NoUsableKeyring,
+    SecretStoreError,
+)
+
+log = logging.getLogger(__name__)
+
+Button = QMessageBox.StandardButton
+
+_TITLES: tuple[tuple[type[Exception], str], ...] = (
+    (NoUsableKeyring, "No secure keyring"),
+    (KeyringLocked, "Keyring locked"),
+    (KeyringTimeout, "Keyring not answering"),
+    (SecretStoreError, "Keyring problem"),
+    (StoreError, "Database problem"),
+    (IntegrationInUse, "Integration in use"),
+    (ManagedByPolicy, "Managed by your administrator"),
+    (NotFound, "No longer there"),
+    (ValidationError, "Please check the form"),
+)
+
+
+def error_title(error: Exception) -> str:
+    for kind, title in _TITLES:
+        if isinstance(error, kind):
+            return title
+    return "Something went wrong"
+
+
+def user_message(error: Exception) -> str:
+    """What to tell the user; unexpected errors go to the log in full."""
+    if isinstance(error, DtrDesktopError):
+        return str(error)
+    log.error("unexpected error", exc_info=error)
+    return (
+        f"An unexpected problem stopped this action ({type(error).__name__}). "
+        "The details are in dtr-desktop's log file."
+    )
+
+
+class Prompter(QObject):
+    """Shows message boxes window-modally and reports the answer by callback.
+
+    ``current`` is the box on screen, so a test can press one of its buttons
+    with ``answer``; nothing here blocks in a nested event loop.
+    """
+
+    shown = Signal(QMessageBox)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self.current: QMessageBox | None = None
+
+    def confirm(
+        self,
+        title: str,
+        text: str,
+        on_yes: Callable[[], None],
+        detail: str = "",
+        yes_text: str = "Yes",
+    ) -> QMessageBox:
+        box = self._box(QMessageBox.Icon.Question, title, text, detail)
+        box.setStandardButtons(Button.Yes | Button.No)
+        box.setDefaultButton(Button.No)
+        box.button(Button.Yes).setText(yes_text)
+        box.button(Button.No).setText("Cancel" if yes_text != "Yes" else "No")
+
+        def finished(answer: int) -> None:
+            if answer == Button.Yes.value:
+                on_yes()
+
+        return self._open(box, finished)
+
+    def inform(self, title: str, text: str, detail: str = "") -> QMessageBox:
+        box = self._box(QMessageBox.Icon.Information, title, text, detail)
+        return self._open(box, lambda _answer: None)
+
+    def error(self, error: Exception, context: str = "") -> QMessageBox:
+        text = user_message(error)
+        if context:
+            text = f"{context}\n\n{text}"
+        box = self._box(QMessageBox.Icon.Warning, error_title(error), text, "")
+        return self._open(box, lambda _answer: None)
+
+    def answer(self, button: Button) -> None:
+        """Press a button of the box on screen (what a test or a user does)."""
+        if self.current is None:
+            raise RuntimeError("no message box is open")
+        self.current.button(button).click()
+
+    def _box(
+        self, icon: QMessageBox.Icon, title: str, text: str, detail: str
+    ) -> QMessageBox:
+        box = QMessageBox(icon, title, text, Button.Ok, self._parent)
+        box.setInformativeText(detail)
+        box.setObjectName("MessageBox")
+        return box
+
+    def _open(self, box: QMessageBox, then: Callable[[int], None]) -> QMessageBox:
+        def finished(answer: int) -> None:
+            if self.current is box:
+                self.current = None
+            box.deleteLater()
+            then(answer)
+
+        box.finished.connect(finished)
+        self.current = box
+        box.open()
+        self.shown.emit(box)
+        return box
