@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "subscriptions",
     "policy",
     "selftest",
+    "docker",
+    "transfer",
 )
 
 

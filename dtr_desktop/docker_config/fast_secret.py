@@ -48,7 +48,10 @@ def fingerprint() -> list[str]:
     parts = [sys.version, sys.executable]
     parts += [f"{name}={os.environ[name]}" for name in sorted(_keyring_variables())]
     parts.append(_stamp(keyring_config_file()))
-    parts += [_stamp(Path(entry or ".")) for entry in sys.path]
+    # sys.path[0] is the program's own folder (or the working folder for
+    # ``python -c``); no packages are installed there, and it differs
+    # between the ways the helper can be started.
+    parts += [_stamp(Path(entry or ".")) for entry in sys.path[1:]]
     return parts
 
 

@@ -1,0 +1,217 @@
+"""``docker-credential-dtr-desktop``: docker, podman and skopeo ask the app.
+
+A docker credential helper (the docker-credential-helpers protocol): one
+action argument, input on stdin, answer on stdout; a failure is a message on
+stdout and exit status 1, and a registry without a login answers exactly
+``credentials not found in native keychain``.
+
+Docker runs ``get`` before every pull and push, so ``get`` and ``list`` stay
+small: the database is read with the stdlib ``sqlite3`` module (read-only),
+the secret straight from the Secret Service when keyring was seen to use it
+(see ``docker_config.fast_secret``), and neither Qt nor the SQLAlchemy ORM
+is imported. ``store`` and ``erase`` go through the services like the
+window does.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dtr_desktop.docker_config.protocol import (
+    ACTIONS,
+    MISSING_SERVER_URL,
+    MISSING_USERNAME,
+    NOT_FOUND,
+    credentials_json,
+    go_json,
+)
+from dtr_desktop.domain.errors import DtrDesktopError, ValidationError
+
+if TYPE_CHECKING:
+    from dtr_desktop.services import Services
+
+PROGRAM = "docker-credential-dtr-desktop"
+USAGE = f"Usage: {PROGRAM} <{'|'.join(ACTIONS)}>"
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    if len(args) != 1:
+        return _fail(USAGE)
+    handler = _HANDLERS.get(args[0])
+    if handler is None:
+        return _fail(f"Unknown credential action `{args[0]}`")
+    try:
+        return handler()
+    except ValidationError as error:
+        return _fail("; ".join(error.field_errors.values()))
+    except DtrDesktopError as error:
+        return _fail(str(error))
+    except Exception as error:  # the caller gets a message, never a traceback
+        return _fail(
+            f"dtr-desktop could not {args[0]} the login ({type(error).__name__})"
+        )
+
+
+def _fail(message: str) -> int:
+    sys.stdout.write(message + "\n")
+    return EXIT_FAILED
+
+
+def _read_stdin() -> str:
+    return sys.stdin.buffer.read().decode("utf-8")
+
+
+def _read_server() -> str:
+    """The server URL as docker's own helpers read it: lines joined, trimmed."""
+    lines = _read_stdin().split("\n")
+    return "".join(line.removesuffix("\r") for line in lines).strip()
+
+
+def _data_dir() -> Path:
+    from dtr_desktop.paths import data_dir
+
+    return data_dir()
+
+
+def _host(server: str) -> str | None:
+    from dtr_desktop.domain.validation import registry_host_key
+
+    try:
+        return registry_host_key(server) or None
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------ quick path
+
+
+def get() -> int:
+    from dtr_desktop.docker_config.store_lookup import login_for_host
+
+    server = _read_server()
+    if not server:
+        return _fail(MISSING_SERVER_URL)
+    host = _host(server)
+    data = _data_dir()
+    login = login_for_host(data, host) if host else None
+    if login is None or not login.username:
+        return _fail(NOT_FOUND)
+    secret = read_secret(data, login.integration_id)
+    if not secret:
+        return _fail(NOT_FOUND)
+    sys.stdout.write(credentials_json(server, login.username, secret))
+    return EXIT_OK
+
+
+def list_logins() -> int:
+    from dtr_desktop.docker_config.store_lookup import usernames_by_server
+
+    found = usernames_by_server(_data_dir())
+    sys.stdout.write(go_json(dict(sorted(found.items()))))
+    return EXIT_OK
+
+
+def version() -> int:
+    from dtr_desktop import __version__
+
+    sys.stdout.write(__version__ + "\n")
+    return EXIT_OK
+
+
+def read_secret(data: Path, integration_id: str) -> str | None:
+    """The integration's secret: straight from D-Bus when safe, else via keyring."""
+    from dtr_desktop.docker_config import fast_secret
+    from dtr_desktop.secret_store.keyring_store import SERVICE_NAME
+
+    if fast_secret.quick_read_allowed(data):
+        try:
+            return fast_secret.read_secret(SERVICE_NAME, integration_id)
+        except fast_secret.NeedsKeyring:
+            pass
+    return _keyring_secret(data, integration_id)
+
+
+def _keyring_secret(data: Path, integration_id: str) -> str | None:
+    from dtr_desktop.docker_config.fast_secret import record_choice
+    from dtr_desktop.secret_store import KeyringSecretStore
+    from dtr_desktop.secret_store.keyring_store import describe
+
+    store = KeyringSecretStore()
+    record_choice(data, describe(store.backend))
+    return store.get(integration_id)
+
+
+# ------------------------------------------------------------ slow path
+
+
+def _open_services(data: Path) -> Services:
+    import os
+
+    from dtr_desktop import paths
+    from dtr_desktop.services import Services
+
+    overridden = bool(os.environ.get(paths.DATA_DIR_ENV))
+    paths.setup_logging(paths.log_dir(data, overridden))
+    return Services(data)
+
+
+def store() -> int:
+    import json
+
+    from dtr_desktop.docker_config.protocol import field
+    from dtr_desktop.services.docker_interop import DockerInteropService
+
+    try:
+        payload = json.loads(_read_stdin())
+    except ValueError:
+        return _fail("the credentials on standard input are not valid JSON")
+    if not isinstance(payload, dict):
+        return _fail("the credentials on standard input are not a JSON object")
+    server = field(payload, "ServerURL")
+    username = field(payload, "Username")
+    if not server:
+        return _fail(MISSING_SERVER_URL)
+    if not username:
+        return _fail(MISSING_USERNAME)
+    services = _open_services(_data_dir())
+    try:
+        DockerInteropService(services).store_login(
+            server, username, field(payload, "Secret")
+        )
+    finally:
+        services.close()
+    return EXIT_OK
+
+
+def erase() -> int:
+    from dtr_desktop.docker_config.store_lookup import login_for_host
+    from dtr_desktop.services.docker_interop import DockerInteropService
+
+    server = _read_server()
+    if not server:
+        return _fail(MISSING_SERVER_URL)
+    host = _host(server)
+    data = _data_dir()
+    if host is None or login_for_host(data, host) is None:
+        return EXIT_OK
+    services = _open_services(data)
+    try:
+        DockerInteropService(services).erase_login(server)
+    finally:
+        services.close()
+    return EXIT_OK
+
+
+_HANDLERS: dict[str, Callable[[], int]] = {
+    "get": get,
+    "list": list_logins,
+    "store": store,
+    "erase": erase,
+    "version": version,
+}
