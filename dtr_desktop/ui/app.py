@@ -8,6 +8,7 @@ fill in when a worker has them.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,10 @@ from pathlib import Path
 from dtr_desktop.ui.display import display_problem
 
 log = logging.getLogger(__name__)
+
+#: Set to 1 by the start-up benchmark (bench/): print ``painted MONOTONIC
+#: RSS_KB`` at the main window's first paint event, then quit.
+EXIT_AFTER_PAINT_ENV = "DTR_DESKTOP_EXIT_AFTER_PAINT"
 
 
 def run(data_dir: Path, verbose: bool) -> int:
@@ -41,6 +46,8 @@ def run(data_dir: Path, verbose: bool) -> int:
     window = MainWindow(services, window_settings(data_dir))
     window.show()
     after_first_paint(window, window.start)
+    if os.environ.get(EXIT_AFTER_PAINT_ENV) == "1":
+        _exit_after_first_paint(window)
     code = app.exec()
     services.close()
     log.info("exiting with %s", code)
@@ -87,3 +94,36 @@ def _forward_qt_messages(verbose: bool) -> None:
         qt_log.log(level, "%s", message)
 
     qInstallMessageHandler(handler)
+
+
+def _exit_after_first_paint(window: object) -> None:
+    """Report the moment of the first paint and its resident memory, then quit."""
+    import time
+
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    assert isinstance(window, QWidget)
+    target: QWidget = window
+
+    class _Reporter(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                moment = time.monotonic()
+                target.removeEventFilter(self)
+                print(f"painted {moment:.6f} {_resident_kb()}", flush=True)
+                QTimer.singleShot(0, QApplication.quit)
+            return False
+
+    window.installEventFilter(_Reporter(window))
+
+
+def _resident_kb() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0

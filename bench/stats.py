@@ -1,0 +1,93 @@
+"""Medians and spreads of repeated timings, and whole-process timing."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """Several measurements of one thing, in milliseconds (or megabytes)."""
+
+    values: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    @property
+    def spread(self) -> float:
+        """The interquartile range: where the middle half of the runs fell."""
+        if len(self.values) < 4:
+            return max(self.values) - min(self.values)
+        quartiles = statistics.quantiles(self.values, n=4)
+        return quartiles[2] - quartiles[0]
+
+    @property
+    def worst(self) -> float:
+        return max(self.values)
+
+    def describe(self, unit: str = "ms") -> str:
+        return f"{self.median:.1f} {unit} ±{self.spread:.1f} (n={len(self.values)})"
+
+
+class ProcessFailed(RuntimeError):
+    """A timed command did not exit 0; the message names it and its stderr."""
+
+
+def run_checked(
+    argv: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+    timeout: float = 120.0,
+) -> subprocess.CompletedProcess[str]:
+    completed = subprocess.run(
+        list(argv),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=dict(env) if env is not None else None,
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+    )
+    if completed.returncode != 0:
+        tail = (completed.stderr or completed.stdout).strip()[-800:]
+        raise ProcessFailed(f"{' '.join(argv)} exited {completed.returncode}: {tail}")
+    return completed
+
+
+def time_process(
+    argv: Sequence[str],
+    runs: int,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    warmup: int = 1,
+) -> Sample:
+    """Wall time of whole runs of a command, after ``warmup`` untimed runs."""
+    for _ in range(warmup):
+        run_checked(argv, env, stdin)
+    values = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run_checked(argv, env, stdin)
+        values.append((time.perf_counter() - start) * 1000)
+    return Sample(tuple(values))
+
+
+def environment(**overrides: str) -> dict[str, str]:
+    """This process's environment with some variables set (or removed by "")."""
+    env = dict(os.environ)
+    for key, value in overrides.items():
+        if value:
+            env[key] = value
+        else:
+            env.pop(key, None)
+    return env
