@@ -32,6 +32,7 @@ Role = Qt.ItemDataRole
 NAME, TYPE, URL, USERNAME, SUBSCRIPTIONS, STATUS = range(6)
 HEADERS = ("Name", "Type", "Registry URL", "Username", "Subscriptions", "Status")
 IntegrationRole = Role.UserRole + 1
+HaystackRole = Role.UserRole + 2
 
 _LABELS = {provider.id: provider.label for provider in PROVIDERS}
 _STATUS_LABELS = {"ok": "Connected", "unauthorized": "Wrong credentials"}
@@ -62,7 +63,7 @@ _DISPLAY: tuple[Callable[[Integration], object], ...] = (
     lambda item: item.name,
     lambda item: type_label(item.provider),
     lambda item: item.url,
-    lambda item: item.username,
+    lambda item: item.username or "anonymous",
     lambda item: len(item.subscriptions),
     status_label,
 )
@@ -75,6 +76,17 @@ _SORT_KEYS: tuple[Callable[[Integration], Any], ...] = (
     lambda item: (len(item.subscriptions), item.name.casefold()),
     lambda item: (status_label(item), item.name.casefold()),
 )
+
+
+_MUTED = QColor("#94a3b8")
+
+
+def _muted(item: Integration, column: int) -> QColor | None:
+    if column == SUBSCRIPTIONS and not item.subscriptions:
+        return _MUTED
+    if column == USERNAME and not item.username:
+        return _MUTED
+    return None
 
 
 def _haystack(item: Integration) -> str:
@@ -121,11 +133,12 @@ class IntegrationTableModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Role.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        item = self._rows[index.row()]
-        column = index.column()
+        row = index.row()
         if role == Role.DisplayRole:
-            return _DISPLAY[column](item)
-        return self._other_data(item, column, role)
+            return _DISPLAY[index.column()](self._rows[row])
+        if role == HaystackRole:
+            return self._haystacks[row]
+        return self._other_data(self._rows[row], index.column(), role)
 
     def headerData(
         self,
@@ -167,8 +180,8 @@ class IntegrationTableModel(QAbstractTableModel):
             return icon("lock")
         if role == Role.TextAlignmentRole and column == SUBSCRIPTIONS:
             return Qt.AlignmentFlag.AlignCenter
-        if role == Role.ForegroundRole and column == SUBSCRIPTIONS:
-            return QColor("#0f172a" if item.subscriptions else "#94a3b8")
+        if role == Role.ForegroundRole:
+            return _muted(item, column)
         return None
 
     @staticmethod
@@ -211,29 +224,25 @@ class IntegrationTableModel(QAbstractTableModel):
 
 
 class IntegrationFilterProxy(QSortFilterProxyModel):
-    """Filters on the text of each row; sorting is passed to the source model."""
+    """Filters on one prepared string per row; sorting goes to the source model.
+
+    The filter is Qt's own (a fixed string on ``HaystackRole``): with no
+    filter typed, loading and sorting make no Python call per row.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._needle = ""
+        self.setFilterRole(HaystackRole)
+        self.setFilterKeyColumn(NAME)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)
 
     def set_filter_text(self, text: str) -> None:
         needle = text.strip().casefold()
-        if needle == self._needle:
-            return
-        self.beginFilterChange()
-        self._needle = needle
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        if needle != self.filter_text():
+            self.setFilterFixedString(needle)
 
     def filter_text(self) -> str:
-        return self._needle
-
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        if not self._needle:
-            return True
-        model = self.sourceModel()
-        assert isinstance(model, IntegrationTableModel)
-        return self._needle in model.haystack(source_row)
+        return self.filterRegularExpression().pattern()
 
     def sort(
         self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from dtr_desktop.ui.widgets import EmptyState, page_layout
 log = logging.getLogger(__name__)
 
 TABLE, EMPTY, NO_MATCH, LOADING = range(4)
+FILTER_DELAY_MS = 150
 INTRO = (
     "Registries your subscriptions can pull from and push to. Passwords are "
     "kept in your system keyring, never on disk."
@@ -141,10 +142,16 @@ class IntegrationsPage(QWidget):
 
     def set_filter(self, text: str) -> None:
         self.filter_edit.setText(text)
+        self.apply_filter_now()
 
     # building -----------------------------------------------------------
 
     def _toolbar(self) -> QHBoxLayout:
+        # Filtering 100,000 rows takes a moment: wait for a pause in typing.
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._filter_changed)
         row = QHBoxLayout()
         row.setSpacing(8)
         self.filter_edit = QLineEdit()
@@ -155,7 +162,8 @@ class IntegrationsPage(QWidget):
         self.filter_edit.addAction(
             icon("search"), QLineEdit.ActionPosition.LeadingPosition
         )
-        self.filter_edit.textChanged.connect(self._filter_changed)
+        self.filter_edit.textChanged.connect(self._filter_timer.start)
+        self.filter_edit.returnPressed.connect(self.apply_filter_now)
         self.filter_edit.returnPressed.connect(self._focus_table)
         self.add_button = QPushButton(icon("plus"), "Add integration")
         self.add_button.setObjectName("Primary")
@@ -240,8 +248,12 @@ class IntegrationsPage(QWidget):
         self._update_page()
         self._update_buttons()
 
-    def _filter_changed(self, text: str) -> None:
-        self.proxy.set_filter_text(text)
+    def apply_filter_now(self) -> None:
+        self._filter_timer.stop()
+        self._filter_changed()
+
+    def _filter_changed(self) -> None:
+        self.proxy.set_filter_text(self.filter_edit.text())
         self._update_page()
         self._update_buttons()
 

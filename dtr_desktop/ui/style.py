@@ -122,6 +122,7 @@ QListWidget#Attached::item:selected { background: #dbeafe; color: #0f172a; }
 QListWidget#Picker::item:selected { background: #dbeafe; color: #0f172a; }
 QTabWidget::pane { border: none; border-top: 1px solid #e2e8f0; top: -1px; }
 QTabBar { qproperty-drawBase: 0; }
+QTabWidget::tab-bar { left: 14px; }
 QTabBar::tab {
     padding: 8px 16px; border: none; color: #475569;
     border-bottom: 2px solid transparent;

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from dtr_desktop.domain.values import Integration, Subscription
 from dtr_desktop.ui.account_data import AccountData
 from dtr_desktop.ui.attach_dialog import AttachDialog
-from dtr_desktop.ui.integration_model import type_label
+from dtr_desktop.ui.icons import icon
+from dtr_desktop.ui.integration_model import MANAGED_TIP, type_label
 from dtr_desktop.ui.messages import Prompter
 from dtr_desktop.ui.widgets import EmptyState, page_layout, sidebar, sidebar_column
 
@@ -353,4 +354,7 @@ def _attached_item(item: Integration) -> QListWidgetItem:
     entry.setData(Qt.ItemDataRole.UserRole, item.name)
     entry.setSizeHint(QSize(0, 36))
     entry.setToolTip(f"{item.name}: {item.url}")
+    if item.managed:
+        entry.setIcon(icon("lock"))
+        entry.setToolTip(f"{item.name}: {item.url}\n{MANAGED_TIP}")
     return entry

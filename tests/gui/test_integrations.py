@@ -58,7 +58,11 @@ def save(qtbot: QtBot, window: MainWindow, dialog: IntegrationDialog) -> None:
 
 
 def select(qtbot: QtBot, page: IntegrationsPage, name: str) -> None:
+    """Select a row and give the table the keyboard, as a click would."""
     page.select(next(i.id for i in page.data.integrations if i.name == name))
+    window = page.window()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     page.table.setFocus()
 
 
@@ -301,13 +305,14 @@ def test_the_filter_narrows_rows_and_says_when_nothing_matches(
     page = integrations_page(open_window())
 
     qtbot.keyClicks(page.filter_edit, "quay")
-    assert page.proxy.rowCount() == 1
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 1)
     assert page.proxy.integration_at(0).name == "Beta"
     type_into(qtbot, page.filter_edit, "nothing like it")
-    assert page.stack.currentIndex() == NO_MATCH
+    qtbot.waitUntil(lambda: page.stack.currentIndex() == NO_MATCH)
     assert "nothing like it" in page.no_match.text.text()
     qtbot.mouseClick(page.no_match.button, Qt.MouseButton.LeftButton)
-    assert page.stack.currentIndex() == TABLE and page.proxy.rowCount() == 2
+    qtbot.waitUntil(lambda: page.stack.currentIndex() == TABLE)
+    assert page.proxy.rowCount() == 2
 
 
 def test_columns_sort_when_their_header_is_clicked(
