@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "--no-window", action="store_true", help="skip the window (no display)"
     )
-    parser.set_defaults(handler=selftest)
+    parser.set_defaults(handler=selftest, skip_policy=True)
 
 
 def selftest(args: argparse.Namespace, services: Services) -> int:
