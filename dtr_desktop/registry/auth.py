@@ -147,8 +147,9 @@ class Authenticator:
         return None
 
     def note_basic_reply(self, reply: Reply) -> None:
-        """A reply other than 401 to a Basic request proves the password."""
-        if self.scheme == "basic" and reply.sent_credentials and reply.status != 401:
+        """A success, 403 or 404 to a Basic request proves the password."""
+        accepted = reply.status < 400 or reply.status in (403, 404)
+        if self.scheme == "basic" and reply.sent_credentials and accepted:
             self.credentials_proven = True
 
     def answer(self, reply: Reply, scopes: Iterable[str]) -> str | None:

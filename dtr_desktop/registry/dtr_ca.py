@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from dtr_desktop.domain.errors import ValidationError
+from dtr_desktop.domain.validation import normalize_url
 from dtr_desktop.registry.certificates import CertificateInfo, describe_pem
 from dtr_desktop.registry.errors import UnexpectedResponse
 from dtr_desktop.registry.http import HttpSession, Timeouts, make_http_client
@@ -59,8 +61,9 @@ def fetch_dtr_ca(
 
 
 def _ca_url(registry_url: str) -> str:
-    from dtr_desktop.domain.validation import normalize_url
-
-    base = normalize_url(registry_url)
+    try:
+        base = normalize_url(registry_url)
+    except ValueError as error:
+        raise ValidationError({"url": str(error)}) from None
     host = base.split("://", 1)[1].split("/", 1)[0]
     return f"https://{host}/ca"

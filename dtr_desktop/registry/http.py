@@ -19,6 +19,7 @@ import socket
 import ssl
 import threading
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 SMALL_BODY = 64 * 1024
 PAGE_BODY = 4 * 1024 * 1024
 MAX_REDIRECTS = 5
+_CANCEL_POLL_SECONDS = 0.05
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
@@ -249,6 +251,37 @@ class HttpSession:
         request = self.client.build_request(
             method, url, headers=request_headers, data=form
         )
+        if self.cancel is None:
+            return self._exchange(request, limit, authorization is not None)
+        return self._cancellable(request, limit, authorization is not None)
+
+    def _cancellable(
+        self, request: httpx.Request, limit: int, with_credentials: bool
+    ) -> Reply:
+        """The exchange in a helper thread, so that Cancel returns at once.
+
+        A blocking socket read cannot be interrupted from another thread; the
+        abandoned exchange ends by itself within the timeouts and its reply is
+        dropped.
+        """
+        result: Future[Reply] = Future()
+
+        def run() -> None:
+            try:
+                result.set_result(self._exchange(request, limit, with_credentials))
+            except BaseException as error:
+                result.set_exception(error)
+
+        threading.Thread(target=run, name="registry-request", daemon=True).start()
+        while True:
+            try:
+                return result.result(timeout=_CANCEL_POLL_SECONDS)
+            except TimeoutError:
+                self.check_cancelled()
+
+    def _exchange(
+        self, request: httpx.Request, limit: int, with_credentials: bool
+    ) -> Reply:
         try:
             response = self.client.send(request, stream=True)
             try:
@@ -260,17 +293,21 @@ class HttpSession:
             finally:
                 response.close()
         except httpx.HTTPError as error:
-            raise self._translate(error, url) from error
+            raise self._translate(error, request.url) from error
         log.info(
-            "%s %s%s -> %s", method, display_host(url), url.path, response.status_code
+            "%s %s%s -> %s",
+            request.method,
+            display_host(request.url),
+            request.url.path,
+            response.status_code,
         )
         return Reply(
-            method,
-            url,
+            request.method,
+            request.url,
             response.status_code,
             response.headers,
             content,
-            authorization is not None,
+            with_credentials,
         )
 
     def _read(self, response: httpx.Response, limit: int) -> bytes:

@@ -2,8 +2,10 @@
 
 What the Add/Edit dialog, the Integrations table, Test all, Browse and the
 ``integrations test`` command call. Everything here blocks on the network
-(within the timeouts), so a window calls it from a worker thread; pass a
-``threading.Event`` as ``cancel`` and set it to stop between requests.
+(within the timeouts), so a window calls it from a worker thread. Pass a
+``threading.Event`` as ``cancel``; setting it makes the call raise
+:class:`~dtr_desktop.registry.errors.CheckCancelled` within ~50 ms, even while
+a request is waiting for the server.
 
 A connection test never raises for a registry failure: it returns a
 :class:`ConnectionReport` whose ``outcome`` and ``message`` say what

@@ -378,6 +378,41 @@ def test_cancelled_before_any_request(serve, test_pki) -> None:
     assert registry.requests == []
 
 
+def test_cancel_while_the_server_is_still_thinking(serve, test_pki) -> None:
+    cancel = threading.Event()
+
+    def route(request: Recorded) -> Answer:
+        cancel.set()  # the user presses Cancel while the reply is pending
+        return Answer(200, wait_seconds=60)
+
+    registry = serve(route)
+
+    with pytest.raises(CheckCancelled):
+        run_connection_test(
+            trusted(registry.url, test_pki),
+            LOGIN,
+            timeouts=Timeouts(connect=5, read=50),
+            cancel=cancel,
+        )
+    assert len(registry.requests) == 1
+
+
+def test_proxy_from_the_environment_is_used(
+    serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = serve(lambda request: registry_json(200, {}), tls=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+
+    report = run_connection_test(
+        RegistryTarget("http://registry.invalid:5000", insecure=True), None
+    )
+
+    assert report.outcome is Outcome.OK
+    assert [r.target for r in proxy.requests] == ["http://registry.invalid:5000/v2/"]
+
+
 def test_insecure_http_registry_with_credentials(serve, test_pki) -> None:
     registry = serve(basic_registry(USER, PASSWORD), tls=False)
 
