@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from dtr_desktop.services import Services
 
 PROGRAM = "docker-credential-dtr-desktop"
+APP_NAME = "dtr-desktop"  # as dtr_desktop.paths.APP_NAME
+DATA_DIR_ENV = "DTR_DESKTOP_DATA_DIR"  # as dtr_desktop.paths.DATA_DIR_ENV
 USAGE = f"Usage: {PROGRAM} <{'|'.join(ACTIONS)}>"
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -74,9 +76,19 @@ def _read_server() -> str:
 
 
 def _data_dir() -> Path:
-    from dtr_desktop.paths import data_dir
+    """``dtr_desktop.paths.data_dir()``, without the logging it imports.
 
-    return data_dir()
+    Importing ``paths`` loads ``logging.handlers``, a good part of ``get``'s
+    start-up; a test checks the two agree.
+    """
+    import os
+
+    chosen = os.environ.get(DATA_DIR_ENV)
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def _host(server: str) -> str | None:

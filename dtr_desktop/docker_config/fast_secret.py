@@ -45,7 +45,7 @@ def keyring_config_file() -> Path:
 
 def fingerprint() -> list[str]:
     """What keyring's choice of backend depends on, cheaply observed."""
-    parts = [sys.version, sys.executable]
+    parts = [sys.version, os.path.realpath(sys.executable)]
     parts += [f"{name}={os.environ[name]}" for name in sorted(_keyring_variables())]
     parts.append(_stamp(keyring_config_file()))
     # sys.path[0] is the program's own folder (or the working folder for

@@ -198,3 +198,18 @@ def test_sql_lookup_and_services_choose_the_same_integration(
     assert chosen is not None and found is not None
     assert (found.integration_id, found.username) == (chosen.id, "bob")
     assert usernames_by_server(data_dir) == {"r.example.com": "bob"}
+
+
+def test_the_helper_finds_the_same_data_dir_as_the_app(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from dtr_desktop import credential_helper, paths
+
+    monkeypatch.setenv("DTR_DESKTOP_DATA_DIR", str(tmp_path / "x" / ".." / "d"))
+    assert credential_helper._data_dir() == paths.data_dir()
+    monkeypatch.delenv("DTR_DESKTOP_DATA_DIR")
+    assert credential_helper._data_dir() == paths.data_dir()
+    assert (credential_helper.APP_NAME, credential_helper.DATA_DIR_ENV) == (
+        paths.APP_NAME,
+        paths.DATA_DIR_ENV,
+    )
