@@ -204,7 +204,7 @@ class RegistryClient:
             return LoginResult(
                 Outcome.OK, f"{self.host} is reachable and gives anonymous access."
             )
-        return self._judge_login(self._call("GET", reply.url, ()))
+        return self._judge_login(self._call("GET", self.base.join("/v2/"), ()))
 
     def _open_registry(self) -> LoginResult:
         if self.credentials is None:

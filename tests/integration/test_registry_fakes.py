@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from dtr_desktop.domain.errors import ValidationError
 from dtr_desktop.registry import (
     CheckCancelled,
     Credentials,
@@ -15,7 +16,8 @@ from dtr_desktop.registry import (
     RegistryTarget,
     Timeouts,
 )
-from dtr_desktop.registry.errors import ResponseTooLarge
+from dtr_desktop.registry.dtr_ca import fetch_dtr_ca
+from dtr_desktop.registry.errors import ResponseTooLarge, UnexpectedResponse
 from dtr_desktop.services.registry_checks import run_connection_test
 from tests.fakes.hostile_registry import (
     basic_registry,
@@ -376,6 +378,46 @@ def test_cancelled_before_any_request(serve, test_pki) -> None:
     with pytest.raises(CheckCancelled):
         run_connection_test(trusted(registry.url, test_pki), LOGIN, cancel=cancel)
     assert registry.requests == []
+
+
+def _token_registry(realm: str, upload_status: int, tags_status: int) -> Route:
+    def route(request: Recorded) -> Answer:
+        if not (request.authorization or "").startswith("Bearer "):
+            return unauthorized(f'Bearer realm="{realm}",service="fake"')
+        if request.path.endswith("/blobs/uploads/"):
+            return registry_json(upload_status, {"errors": [{"code": "UNKNOWN"}]})
+        if request.path.endswith("/tags/list") and tags_status != 200:
+            return registry_json(tags_status, {"errors": [{"code": "DENIED"}]})
+        return registry_json(200, {"name": "team/app", "tags": []})
+
+    return route
+
+
+def test_push_from_the_token_when_the_upload_proves_nothing(
+    serve, test_pki, signer
+) -> None:
+    tokens = serve(token_service(signer))
+    registry = serve(_token_registry(f"{tokens.url}/token", 500, 403))
+
+    report = run_connection_test(
+        trusted(registry.url, test_pki), LOGIN, repository="team/app"
+    )
+
+    assert report.outcome is Outcome.OK
+    assert report.access is not None
+    assert report.access.pull.state == "denied"
+    assert "denied pull" in report.access.pull.reason
+    assert report.access.push.state == "granted"
+    assert "token grants push" in report.access.push.reason
+
+
+def test_dtr_ca_that_is_no_certificate(serve, test_pki) -> None:
+    site = serve(lambda request: Answer(200, body=b"<html>hello</html>"))
+
+    with pytest.raises(UnexpectedResponse, match="did not return a PEM"):
+        fetch_dtr_ca(site.url)
+    with pytest.raises(ValidationError):
+        fetch_dtr_ca("ftp://example")
 
 
 def test_cancel_while_the_server_is_still_thinking(serve, test_pki) -> None:

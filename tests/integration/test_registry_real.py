@@ -234,3 +234,17 @@ def _fingerprint(cert: object) -> str:
 
     assert isinstance(cert, x509.Certificate)
     return ":".join(f"{b:02X}" for b in cert.fingerprint(hashes.SHA256()))
+
+
+def test_tokens_are_reused_per_scope(
+    registry_tls_token: RunningRegistry, registry_token_service: LoopbackServer
+) -> None:
+    with RegistryClient(
+        target(registry_tls_token), login(registry_tls_token)
+    ) as client:
+        client.catalog_page()
+        before = len(registry_token_service.requests)
+        client.catalog_page()
+        client.catalog_page()
+
+    assert len(registry_token_service.requests) == before
