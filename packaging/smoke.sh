@@ -46,25 +46,31 @@ fi
 
 # Run the installed copy from an empty folder with a clean environment, so
 # nothing of the source tree or its virtual environment can stand in for it.
-scratch=$(mktemp -d /tmp/dtr-smoke.XXXXXX)
-trap 'rm -rf "$scratch"; dpkg -r dtr-desktop >/dev/null 2>&1 || true' EXIT
-cd "$scratch"
-run_clean() {
-    env -i PATH=/usr/bin:/bin HOME="$HOME" LANG=C.UTF-8 \
-        DBUS_SESSION_BUS_ADDRESS="${DBUS_SESSION_BUS_ADDRESS:-}" \
-        XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-}" XDG_DATA_HOME="${XDG_DATA_HOME:-}" \
-        DTR_DESKTOP_DATA_DIR="$scratch/data" DTR_DESKTOP_POLICY="$scratch/none.toml" \
-        "$@"
-}
-export -f run_clean
-export scratch
+SMOKE_DIR=$(mktemp -d /tmp/dtr-smoke.XXXXXX)
+trap 'rm -rf "$SMOKE_DIR"; dpkg -r dtr-desktop >/dev/null 2>&1 || true' EXIT
+cd "$SMOKE_DIR"
+# A script rather than a function: xvfb-run (a sh script) drops exported
+# bash functions from the environment.
+cat >"$SMOKE_DIR/run-clean" <<INNER
+#!/bin/sh
+exec env -i PATH=/usr/bin:/bin HOME="\$HOME" LANG=C.UTF-8 \\
+    DBUS_SESSION_BUS_ADDRESS="\${DBUS_SESSION_BUS_ADDRESS:-}" \\
+    XDG_RUNTIME_DIR="\${XDG_RUNTIME_DIR:-}" XDG_DATA_HOME="\${XDG_DATA_HOME:-}" \\
+    DISPLAY="\${DISPLAY:-}" XAUTHORITY="\${XAUTHORITY:-}" \\
+    DTR_DESKTOP_DATA_DIR="$SMOKE_DIR/data" DTR_DESKTOP_POLICY="$SMOKE_DIR/none.toml" \\
+    "\$@"
+INNER
+chmod +x "$SMOKE_DIR/run-clean"
+run_clean() { "$SMOKE_DIR/run-clean" "$@"; }
+export SMOKE_DIR
 
 step "version"
 run_clean dtr-desktop --version
 
 step "selftest offscreen, and the credential helper, in a private keyring"
-DTR_SMOKE_INNER=1 "$root/scripts/with-keyring" bash -euo pipefail -c '
-    cd "$scratch"
+"$root/scripts/with-keyring" bash -euo pipefail -c '
+    cd "$SMOKE_DIR"
+    run_clean() { "$SMOKE_DIR/run-clean" "$@"; }
     run_clean env QT_QPA_PLATFORM=offscreen dtr-desktop selftest
     printf "helper-secret\n" | run_clean dtr-desktop integrations add \
         --type registry --name Smoke --url https://127.0.0.1:5999 \
@@ -75,20 +81,27 @@ DTR_SMOKE_INNER=1 "$root/scripts/with-keyring" bash -euo pipefail -c '
     got=$(printf "https://127.0.0.1:5999" | run_clean docker-credential-dtr-desktop get)
     case "$got" in *helper-secret*) echo "get: the stored secret came back" ;;
         *) echo "get: unexpected answer" >&2; exit 1 ;; esac
-' || fail "selftest or credential helper"
+    printf "[[integrations]]\nid = \"corp\"\nname = \"Corp\"\ntype = \"registry\"\nurl = \"https://127.0.0.1:5998\"\n" \
+        >"$SMOKE_DIR/policy.toml"
+    run_clean env DTR_DESKTOP_POLICY="$SMOKE_DIR/policy.toml" dtr-desktop policy apply
+    if run_clean env DTR_DESKTOP_POLICY="$SMOKE_DIR/policy.toml" dtr-desktop \
+        integrations delete Corp --yes; then
+        echo "policy: a locked integration was deleted" >&2; exit 1
+    fi
+    echo "policy: applied, and the locked integration was kept"
+' || fail "selftest, credential helper or policy"
 
 if command -v xvfb-run >/dev/null; then
     step "selftest on a real X server (xcb)"
     "$root/scripts/with-keyring" xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-        bash -c 'cd "$scratch" && run_clean env DISPLAY="$DISPLAY" \
-            XAUTHORITY="${XAUTHORITY:-}" QT_QPA_PLATFORM=xcb dtr-desktop selftest' ||
+        "$SMOKE_DIR/run-clean" env QT_QPA_PLATFORM=xcb dtr-desktop selftest ||
         fail "selftest under Xvfb"
 fi
 
 step "remove"
 cd "$root"
 dpkg -r dtr-desktop
-trap 'rm -rf "$scratch"' EXIT
+trap 'rm -rf "$SMOKE_DIR"' EXIT
 for path in /opt/dtr-desktop /usr/bin/dtr-desktop /usr/bin/docker-credential-dtr-desktop \
     /usr/share/applications/dtr-desktop.desktop "$metainfo"; do
     if [ -e "$path" ] || [ -L "$path" ]; then
