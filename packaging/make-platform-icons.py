@@ -14,7 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 HICOLOR = ROOT / "resources" / "icons" / "hicolor"
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # ICNS types that hold PNG data, by pixel size.
-ICNS_TYPES = {16: b"icp4", 32: b"icp5", 64: b"icp6", 128: b"ic07", 256: b"ic08", 512: b"ic09"}
+ICNS_TYPES = {
+    16: b"icp4",
+    32: b"icp5",
+    64: b"icp6",
+    128: b"ic07",
+    256: b"ic08",
+    512: b"ic09",
+}
 
 
 def png(size: int) -> bytes:
