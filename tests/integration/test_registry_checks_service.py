@@ -217,3 +217,19 @@ def test_cli_integrations_test_json(
     assert "connection test: bad-credentials" in logs
     for user in registry_tls_token.users.values():
         assert user.password not in logs + ok.stderr + wrong.stderr
+
+
+def test_test_all_cancelled_records_nothing(
+    services: Services, registry_tls_htpasswd: RunningRegistry
+) -> None:
+    import threading
+
+    add(services, registry_tls_htpasswd, "One")
+    add(services, registry_tls_htpasswd, "Two")
+    cancel = threading.Event()
+    cancel.set()
+
+    reports = RegistryChecks(services).test_all(cancel=cancel)
+
+    assert reports == {}
+    assert [i.last_test_outcome for i in services.integrations.list()] == [None, None]

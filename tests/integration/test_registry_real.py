@@ -248,3 +248,21 @@ def test_tokens_are_reused_per_scope(
         client.catalog_page()
 
     assert len(registry_token_service.requests) == before
+
+
+def test_trusting_the_presented_certificate_works(
+    registry_tls_htpasswd: RunningRegistry,
+) -> None:
+    """The Trust button can pin the server's own certificate when no CA is at hand."""
+    untrusted = run_connection_test(
+        target(registry_tls_htpasswd, ca_cert_pem=None), login(registry_tls_htpasswd)
+    )
+    assert untrusted.certificate is not None
+    assert not untrusted.certificate.is_ca
+
+    pinned = run_connection_test(
+        target(registry_tls_htpasswd, ca_cert_pem=untrusted.certificate.pem),
+        login(registry_tls_htpasswd),
+    )
+
+    assert pinned.outcome is Outcome.OK
