@@ -1,0 +1,185 @@
+"""The window on a large account: P2 (open the page), P3 (filter), P8 (memory).
+
+Creates the QApplication, then hands over to the product's own
+``dtr_desktop.ui.app.run`` (which reuses an existing application), and drives
+the window it opened from a timer: wait for the account to load, open
+Account Settings → Integrations, reload it several times, type into the
+filter box. Prints ``result JSON`` and quits. Times are taken in-process with
+``perf_counter``; "painted" means the event loop got control back after the
+table's viewport handled its paint event.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+WAIT_MS = 120_000
+TYPED = "dtr-00012"
+RELOADS = 3
+
+
+def resident_kb(field: str = "VmRSS") -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def wait_for(arm: Callable[[Callable[[], None]], None]) -> float:
+    """Run a nested event loop until ``arm``'s callback fires; its perf_counter."""
+    loop = QEventLoop()
+    moment: list[float] = []
+
+    def fire() -> None:
+        if not moment:
+            moment.append(time.perf_counter())
+            loop.quit()
+
+    arm(fire)
+    QTimer.singleShot(WAIT_MS, loop.quit)
+    if not moment:
+        loop.exec()
+    if not moment:
+        raise TimeoutError("the window did not get there in time")
+    return moment[0]
+
+
+def next_emit(signal: Any) -> Callable[[Callable[[], None]], None]:
+    """An ``arm`` for ``wait_for`` that fires on the signal's next emission."""
+
+    def arm(fire: Callable[[], None]) -> None:
+        signal.connect(fire, Qt.ConnectionType.SingleShotConnection)
+
+    return arm
+
+
+class PaintWatch(QObject):
+    """Calls back once the event loop is free after the widget's next paint."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self._callback: Callable[[], None] | None = None
+        widget.installEventFilter(self)
+
+    def arm(self, callback: Callable[[], None]) -> None:
+        self._callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            callback, self._callback = self._callback, None
+            QTimer.singleShot(0, callback)
+        return False
+
+
+class Driver:
+    def __init__(self, app: QApplication, started: float) -> None:
+        self.app = app
+        self.started = started
+        self.results: dict[str, Any] = {}
+
+    def run(self) -> None:
+        try:
+            self._measure()
+        except Exception as error:  # reported to the harness, which shows it
+            self.results["error"] = f"{type(error).__name__}: {error}"
+        self.app.quit()
+
+    def _measure(self) -> None:
+        window = next(
+            w for w in self.app.topLevelWidgets() if isinstance(w, QMainWindow)
+        )
+        window.resize(1280, 800)
+        page = window.account.integrations  # type: ignore[attr-defined]
+        data = window.data  # type: ignore[attr-defined]
+        watch = PaintWatch(page.table.viewport())
+        window.show_account_settings("integrations")  # type: ignore[attr-defined]
+        total = self._wait_loaded(data, page, watch)
+        self.results["rows"] = total
+        self.results["resident_kb"] = resident_kb()
+        self.results["peak_kb"] = resident_kb("VmHWM")
+        self.results["reload_ms"] = self._reloads(window, data, watch)
+        self.results["switch_ms"] = self._switches(window, watch)
+        self.results["keystroke_ms"], self.results["filter_ms"] = self._filter(page)
+        self.results["resident_after_kb"] = resident_kb()
+
+    def _wait_loaded(self, data: Any, page: Any, watch: PaintWatch) -> int:
+        if not data.is_ready:
+            wait_for(next_emit(data.changed))
+        painted = wait_for(watch.arm)
+        self.results["cold_ms"] = (painted - self.started) * 1000
+        return int(page.model.rowCount())
+
+    def _reloads(self, window: Any, data: Any, watch: PaintWatch) -> list[float]:
+        times = []
+        for _ in range(RELOADS):
+            window.show_subscription()
+            self.app.processEvents()
+            start = time.perf_counter()
+            window.show_account_settings("integrations")
+            data.refresh()
+            wait_for(next_emit(data.changed))
+            times.append((wait_for(watch.arm) - start) * 1000)
+        return times
+
+    def _switches(self, window: Any, watch: PaintWatch) -> list[float]:
+        times = []
+        for _ in range(5):
+            window.show_subscription()
+            self.app.processEvents()
+            start = time.perf_counter()
+            window.show_account_settings("integrations")
+            times.append((wait_for(watch.arm) - start) * 1000)
+        return times
+
+    def _filter(self, page: Any) -> tuple[list[float], list[float]]:
+        """Each keystroke, then the refilter it leads to, laid out and repainted.
+
+        The page waits for a pause in typing before filtering; the refilter is
+        started at once here, then pending layout runs and the table's
+        viewport is repainted synchronously (a refilter that leaves the
+        visible rows alone may not repaint at all, so waiting for a paint
+        would hang; forcing one counts it every time).
+        """
+        keys: list[float] = []
+        filters: list[float] = []
+        page.filter_edit.setFocus()
+        strokes = [*TYPED, *([Qt.Key.Key_Backspace] * len(TYPED))]
+        for stroke in strokes:
+            start = time.perf_counter()
+            if isinstance(stroke, str):
+                QTest.keyClicks(page.filter_edit, stroke)
+            else:
+                QTest.keyClick(page.filter_edit, stroke)
+            keys.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            page.apply_filter_now()
+            self.app.processEvents()
+            page.table.viewport().repaint()
+            filters.append((time.perf_counter() - start) * 1000)
+        return keys, filters
+
+
+def main() -> int:
+    started = time.perf_counter()
+    app = QApplication(sys.argv[:1])
+    from dtr_desktop.ui.app import run
+
+    driver = Driver(app, started)
+    QTimer.singleShot(0, driver.run)
+    run(Path(sys.argv[1]), False)
+    print("result " + json.dumps(driver.results), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
