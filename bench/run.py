@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench.context import Context, Measure
 from bench.credential_lookup import measure_p7
+from bench.registries import measure_registries
 from bench.report import Row, not_measured, plain_table, read_history, write_results
 from bench.startup import measure_p1
 from bench.window import measure_window
@@ -25,6 +26,12 @@ log = logging.getLogger("bench")
 MEASURES: tuple[tuple[str, str, str, Measure], ...] = (
     ("P1", "start → main window first paint", "≤ 1.3×", measure_p1),
     ("P2 P3 P8", "window on 100,000 integrations", "see rows", measure_window),
+    (
+        "P4 P5 P6",
+        "connection tests on local registries",
+        "see rows",
+        measure_registries,
+    ),
     ("P7", "credential helper get", "≤ 2×", measure_p7),
 )
 

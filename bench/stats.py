@@ -91,3 +91,27 @@ def environment(**overrides: str) -> dict[str, str]:
         else:
             env.pop(key, None)
     return env
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    argv: Sequence[str]
+    env: Mapping[str, str] | None = None
+    stdin: str | None = None
+
+
+def time_interleaved(commands: Mapping[str, Command], runs: int) -> dict[str, Sample]:
+    """Wall times of several commands, their runs alternating, after a warm-up.
+
+    Alternating spreads any slow phase of a busy machine over every command
+    instead of charging it to whichever happened to run then.
+    """
+    for command in commands.values():
+        run_checked(command.argv, command.env, command.stdin)
+    found: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            run_checked(command.argv, command.env, command.stdin)
+            found[name].append((time.perf_counter() - start) * 1000)
+    return {name: Sample(tuple(values)) for name, values in found.items()}

@@ -1,0 +1,161 @@
+"""P4, P5 and P6: connection tests against registries started for the run.
+
+The registries (TLS + htpasswd, TLS + token auth with its token service) run
+in their own process (``bench.servers``). An account of 100 integrations,
+half on each registry, each with its password in the keyring, serves the
+command-line test (P5) and Test all (P6).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.context import BIN, Context
+from bench.keyring_seed import store_product_secrets
+from bench.report import Row, ratio_text
+from bench.seed import SeedIntegration, seed
+from bench.servers import Registry, running_servers
+from bench.stats import Command, ProcessFailed, Sample, run_checked, time_interleaved
+from tests.integration.registry_servers import skopeo_env
+
+PROBE = Path(__file__).with_name("probes") / "registry_probe.py"
+ACCOUNT = 100
+NAMED = "bench-token-000"
+REPOSITORY = "team/app"
+
+
+def registries(ctx: Context) -> dict[str, Registry]:
+    found = ctx.once(
+        "servers",
+        lambda: ctx.stack.enter_context(running_servers(ctx.scratch / "servers")),
+    )
+    assert isinstance(found, dict)
+    return found
+
+
+def _account(ctx: Context, servers: dict[str, Registry]) -> tuple[Path, str]:
+    """The data dir of 100 integrations on the local registries, and one id."""
+    data = ctx.data_dir("p6-registries")
+    items = []
+    for number in range(ACCOUNT):
+        registry = servers["token" if number % 2 == 0 else "htpasswd"]
+        items.append(
+            SeedIntegration(
+                id=f"{0xBE00 + number:032x}",
+                name=f"bench-{registry.auth}-{number:03d}",
+                provider="registry",
+                url=registry.url,
+                username=registry.username,
+                ca_cert_pem=registry.ca_pem,
+            )
+        )
+    seed(data, items)
+    store_product_secrets((item.id, servers["token"].password) for item in items)
+    return data, items[0].id
+
+
+def measure_registries(ctx: Context) -> list[Row]:
+    servers = registries(ctx)
+    data, one_id = _account(ctx, servers)
+    found = _probe(ctx, servers["token"], data, one_id)
+    return [_p4(found["p4"]), _p5(ctx, servers["token"], data), _p6(found["p6"])]
+
+
+def _probe(ctx: Context, registry: Registry, data: Path, one_id: str) -> dict[str, Any]:
+    plan = ctx.scratch / "registry-plan.json"
+    plan.touch(mode=0o600)
+    plan.write_text(
+        json.dumps(
+            {
+                "registry": {
+                    "url": registry.url,
+                    "ca_pem": registry.ca_pem,
+                    "username": registry.username,
+                    "password": registry.password,
+                },
+                "data_dir": str(data),
+                "one_id": one_id,
+                "runs": ctx.runs * 3,
+            }
+        )
+    )
+    done = run_checked(
+        [sys.executable, str(PROBE), str(plan)], ctx.child_env(data), timeout=900
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("result "):
+            result: dict[str, Any] = json.loads(line.removeprefix("result "))
+            if "error" in result:
+                raise ProcessFailed(f"the registry probe stopped: {result['error']}")
+            return result
+    raise ProcessFailed("the registry probe printed no result")
+
+
+def _p4(found: dict[str, list[float]]) -> Row:
+    ours, baseline = Sample(tuple(found["ours"])), Sample(tuple(found["baseline"]))
+    return Row(
+        "P4",
+        "Test connection, TLS + token auth, in-process, warm",
+        ours.describe(),
+        baseline.describe(),
+        ratio_text(ours.median, baseline.median),
+        "≤ 1.2×",
+        ours.median <= 1.2 * baseline.median,
+        (
+            "baseline: httpx ping → token → ping written inline, with an "
+            "ssl context for the CA per check; ours: run_connection_test",
+        ),
+    )
+
+
+def _p5(ctx: Context, registry: Registry, data: Path) -> Row:
+    scratch = ctx.scratch / "skopeo"
+    scratch.mkdir(exist_ok=True)
+    commands = {
+        "ours": Command(
+            [str(BIN / "dtr-desktop"), "integrations", "test", NAMED],
+            ctx.child_env(data),
+        ),
+        "baseline": Command(
+            [
+                "skopeo", "list-tags",
+                "--creds", f"{registry.username}:{registry.password}",
+                "--cert-dir", registry.cert_dir,
+                f"docker://{registry.host}/{REPOSITORY}",
+            ],
+            skopeo_env(scratch),
+        ),
+    }  # fmt: skip
+    found = time_interleaved(commands, ctx.runs)
+    ours, baseline = found["ours"], found["baseline"]
+    return Row(
+        "P5",
+        f"`dtr-desktop integrations test {NAMED}` as a process (token auth)",
+        ours.describe(),
+        baseline.describe(),
+        ratio_text(ours.median, baseline.median),
+        "≤ 5×",
+        ours.median <= 5 * baseline.median,
+        (f"baseline: skopeo list-tags of {REPOSITORY} with the same credentials",),
+    )
+
+
+def _p6(found: dict[str, Any]) -> Row:
+    everything, one = Sample(tuple(found["all"])), Sample(tuple(found["one"]))
+    return Row(
+        "P6",
+        f"Test all over {found['tested']} integrations (service, in-process)",
+        everything.describe(),
+        f"{one.describe()} (one)",
+        ratio_text(everything.median, one.median),
+        "≤ 2× wall; stall ≤ 50 ms",
+        everything.median <= 2 * one.median and found["failed"] == 0,
+        (
+            f"{found['failed']} of {found['tested']} tests failed",
+            "measured through RegistryChecks.test_all, not yet through the "
+            "window, so the event-loop stall is not measured",
+        ),
+    )
