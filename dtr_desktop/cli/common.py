@@ -45,6 +45,7 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
     except DtrDesktopError as error:
         return fail(str(error))
     try:
+        apply_policy(args, services)
         return handler(args, services)
     except ValidationError as error:
         for field, why in error.field_errors.items():
@@ -56,6 +57,19 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
         return 130
     finally:
         services.close()
+
+
+def apply_policy(args: argparse.Namespace, services: Services) -> None:
+    """Apply the administrator's policy, as at every start; warn, never stop.
+
+    Commands that handle the policy themselves set ``skip_policy``.
+    """
+    if getattr(args, "skip_policy", False):
+        return
+    from dtr_desktop.services.policy import apply_policy_at_start
+
+    for warning in apply_policy_at_start(services):
+        print(f"dtr-desktop: warning: {warning}", file=sys.stderr)
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> int:

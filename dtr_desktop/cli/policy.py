@@ -25,13 +25,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(handler=show_policy)
 
     parser = commands.add_parser("apply", help="apply the policy to your data now")
-    parser.set_defaults(handler=apply_policy)
+    parser.set_defaults(handler=apply_policy, skip_policy=True)
 
     parser = commands.add_parser(
         "check", help="check a policy file without applying it (for administrators)"
     )
     parser.add_argument("file", nargs="?", metavar="FILE", help="default: the policy")
-    parser.set_defaults(handler=check_policy)
+    parser.set_defaults(handler=check_policy, skip_policy=True)
 
 
 def show_policy(args: argparse.Namespace, services: Services) -> int:

@@ -35,8 +35,11 @@ from dtr_desktop.domain.validation import (
     password_error,
 )
 from dtr_desktop.domain.values import Integration, IntegrationDraft
+from dtr_desktop.ui.connection_test import ConnectionTestPanel, TestForm
 from dtr_desktop.ui.icons import icon
-from dtr_desktop.ui.messages import user_message
+from dtr_desktop.ui.messages import Prompter, user_message
+from dtr_desktop.ui.registry_calls import RegistryCalls, outcome_label
+from dtr_desktop.ui.trust_panel import CaCertificateField
 
 FIELDS = ("name", "url", "username", "password", "email")
 LOCKED_TIP = "Set by your administrator's policy; it cannot be changed here."
@@ -88,9 +91,13 @@ class IntegrationDialog(QDialog):
         parent: QWidget | None,
         existing_names: Iterable[str],
         integration: Integration | None = None,
+        registry: RegistryCalls | None = None,
     ) -> None:
         super().__init__(parent)
         self.integration = integration
+        self.registry = registry
+        self.prompter = Prompter(self)
+        self.connection_test: ConnectionTestPanel | None = None
         self._taken = {name_key(name) for name in existing_names}
         if integration is not None:
             self._taken.discard(name_key(integration.name))
@@ -113,8 +120,13 @@ class IntegrationDialog(QDialog):
             username=self.username_edit.text(),
             email=self.email_edit.text(),
             insecure=self.insecure_box.isChecked(),
-            ca_cert_pem=self.integration.ca_cert_pem if self.integration else None,
+            ca_cert_pem=self.ca_field.pem(),
         )
+
+    def test_form(self) -> TestForm:
+        """What Test connection checks: the form, and the password as typed."""
+        item_id = self.integration.id if self.integration else None
+        return TestForm(self.draft(), self.password(), item_id)
 
     def password(self) -> str | None:
         """The typed password; in Edit, None (keep the stored one) if untouched."""
@@ -243,9 +255,12 @@ class IntegrationDialog(QDialog):
         }
         self.insecure_box = QCheckBox("Insecure registry (plain http)")
         self.insecure_box.toggled.connect(lambda _on: self._edited("url"))
+        self.ca_field = CaCertificateField()
+        self.ca_field.changed.connect(lambda: self._edited("ca_cert_pem"))
         self._add_form_rows(form)
         column.addLayout(form)
         column.addWidget(self._usage_box())
+        self._add_connection_test(column)
         column.addStretch(1)
         return column
 
@@ -278,6 +293,7 @@ class IntegrationDialog(QDialog):
             form.addRow(self.field_labels[field], self.rows[field])
             if field == "url":
                 form.addRow("", self.insecure_box)
+        form.addRow(QLabel("CA certificate"), self.ca_field)
 
     def _usage_box(self) -> QWidget:
         box = QWidget()
@@ -299,10 +315,30 @@ class IntegrationDialog(QDialog):
         box.setVisible(self.is_edit)
         return box
 
+    def _add_connection_test(self, column: QVBoxLayout) -> None:
+        if self.registry is None:
+            self.ca_field.set_fetch_visible(False)
+            return
+        panel = ConnectionTestPanel(self.registry, self.test_form)
+        panel.trust_requested.connect(self._trust_certificate)
+        self.ca_field.fetch_requested.connect(panel.fetch_ca)
+        self.finished.connect(lambda _result: panel.cancel())
+        self.connection_test = panel
+        column.addWidget(panel)
+
+    def _trust_certificate(self, pem: str) -> None:
+        """The user trusts the offered CA: keep it in the form and test again."""
+        self.ca_field.set_pem(pem)
+        if self.connection_test is not None:
+            self.connection_test.start()
+
     def _button_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.extra_buttons = QHBoxLayout()  # e.g. "Test connection"
         row.addLayout(self.extra_buttons)
+        if self.connection_test is not None:
+            for widget in self.connection_test.buttons():
+                self.extra_buttons.addWidget(widget)
         row.addStretch(1)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.reject)
@@ -330,6 +366,7 @@ class IntegrationDialog(QDialog):
         self.username_edit.setText(item.username)
         self.email_edit.setText(item.email)
         self.insecure_box.setChecked(item.insecure)
+        self.ca_field.set_pem(item.ca_cert_pem)
         self.password_edit.setPlaceholderText("Saved in the system keyring")
         self._touched.update(FIELDS)
         self._touched.discard("password")
@@ -353,7 +390,12 @@ class IntegrationDialog(QDialog):
         self.managed_note.setText(text)
         self.managed_note.setVisible(True)
         if item.locked:
-            for widget in (self.name_edit, self.url_edit, self.insecure_box):
+            for widget in (
+                self.name_edit,
+                self.url_edit,
+                self.insecure_box,
+                self.ca_field,
+            ):
                 widget.setEnabled(False)
                 widget.setToolTip(LOCKED_TIP)
             self.type_list.setToolTip(LOCKED_TIP)
@@ -376,6 +418,8 @@ class IntegrationDialog(QDialog):
         self.rows["password"].set_hint(hint)
         self.rows["name"].set_hint("A name you recognise, e.g. Production DTR.")
         self.rows["email"].set_hint("Optional; a few registries ask for it at login.")
+        if self.registry is not None:
+            self.ca_field.set_fetch_visible(provider.id == "dtr")
         optional = " (optional)" if provider.anonymous_allowed else ""
         self.field_labels["username"].setText(f"Username{optional}")
         self.field_labels["password"].setText(f"Password{optional}")
@@ -383,6 +427,8 @@ class IntegrationDialog(QDialog):
     # checking -----------------------------------------------------------
 
     def _edited(self, field: str) -> None:
+        if self.connection_test is not None:
+            self.connection_test.form_changed()
         self._touched.add(field)
         self._server_errors.pop(field, None)
         self._validate()
@@ -412,6 +458,9 @@ class IntegrationDialog(QDialog):
             why = password_error(password, self.username_edit.text())
             if why:
                 errors["password"] = why
+        ca_error = self.ca_field.error()
+        if ca_error:
+            errors["ca_cert_pem"] = ca_error
         return errors
 
     def _submit(self) -> None:
@@ -419,6 +468,20 @@ class IntegrationDialog(QDialog):
         self._validate()
         if self._errors or self._saving:
             return
+        panel = self.connection_test
+        if panel is not None and panel.needs_confirmation():
+            self.prompter.confirm(
+                "Save anyway?",
+                f"The last connection test did not pass: {_last_outcome(panel)}.",
+                self._save_now,
+                detail="You can save now and fix the integration later; builds "
+                "that use it may fail until then.",
+                yes_text="Save anyway",
+            )
+            return
+        self._save_now()
+
+    def _save_now(self) -> None:
         self.banner.setVisible(False)
         self.set_saving(True)
         self.submitted.emit(self.draft(), self.password())
@@ -432,3 +495,9 @@ class IntegrationDialog(QDialog):
         self.password_edit.setEchoMode(mode)
         self.show_password_action.setIcon(icon("eye-off" if shown else "eye"))
         self.show_password_action.setText("Hide password" if shown else "Show password")
+
+
+def _last_outcome(panel: ConnectionTestPanel) -> str:
+    if panel.report is None:
+        return "it could not run"
+    return outcome_label(panel.report.outcome.value).lower()

@@ -40,6 +40,22 @@ MANAGED_TIP = (
     "Managed by your administrator's policy: its name, type and URL "
     "cannot be changed here."
 )
+LOCKED_TIP = (
+    "Managed by your administrator's policy, which sets this registry up for "
+    "everyone on this computer: its name, type and URL are locked and it "
+    "cannot be deleted. You enter only your own user name and password."
+)
+UNLOCKED_TIP = (
+    "Set up by your administrator's policy. You may edit it, but the policy "
+    "puts its name, type and URL back each time dtr-desktop starts."
+)
+
+
+def managed_tip(item: Integration) -> str | None:
+    """Why a managed integration behaves as it does; None for the user's own."""
+    if not item.managed:
+        return None
+    return LOCKED_TIP if item.locked else UNLOCKED_TIP
 
 
 def type_label(provider_id: str) -> str:
@@ -189,7 +205,7 @@ class IntegrationTableModel(QAbstractTableModel):
         if column == SUBSCRIPTIONS:
             return users_tooltip(item)
         if column == NAME and item.managed:
-            return MANAGED_TIP
+            return managed_tip(item)
         if column == STATUS and item.last_test_message:
             return item.last_test_message
         if column == URL and item.insecure:

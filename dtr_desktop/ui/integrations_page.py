@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from dtr_desktop.domain.errors import IntegrationInUse
 from dtr_desktop.domain.values import Integration, IntegrationDraft
 from dtr_desktop.ui.account_data import AccountData
+from dtr_desktop.ui.docker_actions import DockerActions
 from dtr_desktop.ui.icons import icon
 from dtr_desktop.ui.in_use_dialog import IntegrationInUseDialog
 from dtr_desktop.ui.integration_dialog import IntegrationDialog
@@ -66,7 +67,8 @@ class IntegrationsPage(QWidget):
         self.proxy = IntegrationFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         layout = page_layout(self, "Integrations", INTRO)
-        layout.addLayout(self._toolbar())
+        toolbar = self._toolbar()
+        layout.addLayout(toolbar)
         self.stack = QStackedWidget()
         for widget in self._stack_pages():
             self.stack.addWidget(widget)
@@ -74,6 +76,7 @@ class IntegrationsPage(QWidget):
         layout.addWidget(self.stack, 1)
         self._add_shortcuts()
         data.changed.connect(self._reload)
+        self.docker = DockerActions(self, toolbar)
         self._update_buttons()
 
     # what the user does -------------------------------------------------

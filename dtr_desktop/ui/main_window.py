@@ -26,6 +26,7 @@ from dtr_desktop.ui.account_data import AccountData
 from dtr_desktop.ui.account_settings import AccountSettings
 from dtr_desktop.ui.icons import icon
 from dtr_desktop.ui.messages import Prompter
+from dtr_desktop.ui.policy_banner import PolicyBanner, start_with_policy
 from dtr_desktop.ui.subscription_view import DASHBOARD, SETTINGS, SubscriptionView
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,8 @@ class MainWindow(QMainWindow):
         self._restore()
 
     def start(self) -> None:
-        """Open the database and keyring; called once the window has painted."""
-        self.data.start()
+        """Apply the policy, then open the database and keyring; after first paint."""
+        start_with_policy(self.data, self.policy_banner)
 
     # navigation ---------------------------------------------------------
 
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
         banner_row.setContentsMargins(16, 10, 16, 0)
         banner_row.addWidget(self.banner)
         layout.addLayout(banner_row)
+        self.policy_banner = PolicyBanner()
+        layout.addWidget(self.policy_banner)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.subscription_view)
         self.stack.addWidget(self.account)

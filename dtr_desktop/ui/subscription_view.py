@@ -21,12 +21,17 @@ from PySide6.QtWidgets import (
 from dtr_desktop.domain.values import Integration, Subscription
 from dtr_desktop.ui.account_data import AccountData
 from dtr_desktop.ui.attach_dialog import AttachDialog
+from dtr_desktop.ui.export_dialog import ExportDialog, open_export_dialog
 from dtr_desktop.ui.icons import icon
-from dtr_desktop.ui.integration_model import MANAGED_TIP, type_label
+from dtr_desktop.ui.integration_model import managed_tip, type_label
 from dtr_desktop.ui.messages import Prompter
 from dtr_desktop.ui.widgets import EmptyState, page_layout, sidebar, sidebar_column
 
 DASHBOARD, SETTINGS = range(2)
+SUBSCRIPTION_MANAGED_TIP = (
+    "Defined by your administrator's policy, with the integrations it attaches: "
+    "it cannot be renamed or deleted."
+)
 SETTINGS_INTRO = (
     "Registries this subscription's builds may use. Integrations are defined "
     "once in Account Settings → Integrations and attached here."
@@ -314,6 +319,7 @@ class SubscriptionView(QWidget):
         if subscription is None:
             return
         self.title.setText(subscription.name)
+        self.title.setToolTip(SUBSCRIPTION_MANAGED_TIP if subscription.managed else "")
         self.dashboard.show_subscription(attached_integrations(self.data, subscription))
         self.settings.integrations.show_subscription(subscription)
 
@@ -329,9 +335,33 @@ class SubscriptionView(QWidget):
         header = QHBoxLayout()
         header.setContentsMargins(28, 18, 28, 6)
         header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self._export_button())
         layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
         return page
+
+    def _export_button(self) -> QPushButton:
+        self.export_dialog: ExportDialog | None = None
+        self.export_button = QPushButton("Export credentials…")
+        self.export_button.setToolTip(
+            "Write this subscription's registry logins to a file for CI"
+        )
+        self.export_button.clicked.connect(self.export_credentials)
+        return self.export_button
+
+    def export_credentials(self) -> None:
+        """Export for CI; the dialog warns that the file holds passwords."""
+        if self.subscription is None or self.export_dialog is not None:
+            return
+        dialog = open_export_dialog(self.window(), self.data, self.subscription)
+        dialog.finished.connect(lambda _result: self._export_closed(dialog))
+        self.export_dialog = dialog
+
+    def _export_closed(self, dialog: ExportDialog) -> None:
+        if self.export_dialog is dialog:
+            self.export_dialog = None
+        dialog.deleteLater()
 
     def _no_subscription_page(self) -> QWidget:
         self.no_subscription = EmptyState(
@@ -356,5 +386,5 @@ def _attached_item(item: Integration) -> QListWidgetItem:
     entry.setToolTip(f"{item.name}: {item.url}")
     if item.managed:
         entry.setIcon(icon("lock"))
-        entry.setToolTip(f"{item.name}: {item.url}\n{MANAGED_TIP}")
+        entry.setToolTip(f"{item.name}: {item.url}\n{managed_tip(item)}")
     return entry

@@ -223,4 +223,5 @@ def _list_item(subscription: Subscription) -> QListWidgetItem:
         item.setToolTip("Uses: " + ", ".join(subscription.integrations))
     if subscription.managed:
         item.setIcon(icon("lock"))
+        item.setToolTip(f"{item.toolTip()}\n{MANAGED_TIP}".strip())
     return item

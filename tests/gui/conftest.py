@@ -8,6 +8,7 @@ thread is still around afterwards.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -81,3 +82,11 @@ def add_integration(
 ) -> Integration:
     flags = {key: changes.pop(key) for key in ("managed", "locked") if key in changes}
     return services.integrations.add(dtr_draft(name, **changes), password, **flags)
+
+
+def use_policy(monkeypatch: pytest.MonkeyPatch, folder: Path, text: str) -> Path:
+    """An administrator's policy file the window applies when it starts."""
+    path = folder / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("DTR_DESKTOP_POLICY", str(path))
+    return path

@@ -6,7 +6,10 @@ workers, never on time.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import keyring
+import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
@@ -18,9 +21,16 @@ from dtr_desktop.ui.integration_dialog import IntegrationDialog
 from dtr_desktop.ui.integration_model import SUBSCRIPTIONS
 from dtr_desktop.ui.integrations_page import EMPTY, NO_MATCH, TABLE, IntegrationsPage
 from dtr_desktop.ui.main_window import MainWindow
-from tests.gui.conftest import OpenWindow, add_integration, wait_idle
+from tests.gui.conftest import OpenWindow, add_integration, use_policy, wait_idle
 
 PASSWORD = "pä:ss wörd 🔑"
+CORPORATE_POLICY = """
+[[integrations]]
+id = "corporate"
+name = "Corporate"
+type = "dtr"
+url = "https://corporate.example.com"
+"""
 Yes = QMessageBox.StandardButton.Yes
 No = QMessageBox.StandardButton.No
 
@@ -337,9 +347,12 @@ def test_columns_sort_when_their_header_is_clicked(
 
 
 def test_a_managed_integration_is_marked_and_its_locked_fields_disabled(
-    qtbot: QtBot, open_window: OpenWindow, services: Services
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
-    add_integration(services, "Corporate", managed=True, locked=True)
+    use_policy(monkeypatch, tmp_path, CORPORATE_POLICY)
     page = integrations_page(open_window())
     select(qtbot, page, "Corporate")
 

@@ -1,0 +1,257 @@
+"""Use with Docker and Import from Docker… on the Integrations page.
+
+*Use with Docker* points a registry at the ``dtr-desktop`` credential helper
+in docker's ``config.json`` or the containers auth file (podman, buildah,
+skopeo), and takes it back; the page shows which of the two files does so
+for the selected integration. The file work happens in workers: the files
+may sit on a slow home directory, and the service also reads the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+)
+
+from dtr_desktop.domain.values import Integration
+
+if TYPE_CHECKING:
+    from dtr_desktop.docker_config.cred_helpers import FileChange
+    from dtr_desktop.docker_config.locations import FileKind
+    from dtr_desktop.services.docker_interop import DockerInteropService, DockerLink
+    from dtr_desktop.ui.import_dialog import ImportDialog
+    from dtr_desktop.ui.integrations_page import IntegrationsPage
+
+log = logging.getLogger(__name__)
+
+KINDS: tuple[FileKind, ...] = ("docker", "containers")
+TOOLS = {"docker": "docker", "containers": "podman, buildah and skopeo"}
+USE_TIP = (
+    "Let docker, podman, buildah and skopeo get this integration's login from "
+    "dtr-desktop (a credHelpers entry), instead of a password written in "
+    "their files."
+)
+
+
+class DockerActions(QObject):
+    """The page's docker menu, its state line and the import action."""
+
+    def __init__(self, page: IntegrationsPage, toolbar: QHBoxLayout) -> None:
+        super().__init__(page)
+        self.page = page
+        self.data = page.data
+        self.prompter = page.prompter
+        self.import_dialog: ImportDialog | None = None
+        self.state: dict[FileKind, bool] = {}
+        self._shown_for: str | None = None
+        self._build(toolbar)
+        page.table.selectionModel().selectionChanged.connect(self.refresh)
+        self.data.changed.connect(self.refresh)
+        self.refresh()
+
+    @cached_property
+    def service(self) -> DockerInteropService:
+        from dtr_desktop.services.docker_interop import DockerInteropService
+
+        return DockerInteropService(self.data.services)
+
+    # what the user does -------------------------------------------------
+
+    def set_enabled(self, kind: FileKind, on: bool) -> None:
+        """Add or remove the selected integration's helper entry in one file."""
+        item = self.page.selected()
+        if item is None:
+            return
+        self._set_busy(True)
+        service = self.service
+        if on:
+            self.data.runner.submit(
+                lambda: service.enable_docker(item.name, (kind,)),
+                lambda link: self._enabled(item, kind, link),
+                lambda error: self._failed(item, error),
+            )
+        else:
+            self.data.runner.submit(
+                lambda: service.disable_docker(item.name, (kind,)),
+                lambda changes: self._disabled(item, kind, changes),
+                lambda error: self._failed(item, error),
+            )
+
+    def import_from_docker(self) -> None:
+        if self.import_dialog is not None:
+            self.import_dialog.raise_()
+            return
+        if not self.data.is_ready:
+            return
+        from dtr_desktop.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.page.window(), self.data, self.service)
+        dialog.finished.connect(lambda _result: self._import_closed(dialog))
+        self.import_dialog = dialog
+        dialog.open()
+        dialog.start()
+
+    def refresh(self) -> None:
+        """Read, in a worker, which files send the selection to the helper."""
+        item = self.page.selected()
+        self._shown_for = item.id if item else None
+        self.state = {}
+        self._show_state(item)
+        if item is None or not self.data.is_ready:
+            return
+        service = self.service
+        self._name_files()
+        self.data.runner.submit(
+            lambda: service.docker_enabled(item.name),
+            lambda state: self._state_read(item, state),
+            lambda error: self._state_failed(item, error),
+        )
+
+    # building -----------------------------------------------------------
+
+    def _build(self, toolbar: QHBoxLayout) -> None:
+        self.file_actions: dict[FileKind, QAction] = {}
+        menu = QMenu(self.page)
+        for kind in KINDS:
+            action = QAction(f"Use with {TOOLS[kind]}", self)
+            action.setCheckable(True)
+            action.toggled.connect(lambda on, chosen=kind: self._toggled(chosen, on))
+            menu.addAction(action)
+            self.file_actions[kind] = action
+        menu.addSeparator()
+        self.import_action = QAction("Import from Docker…", self)
+        self.import_action.setToolTip(
+            "Import the logins docker, podman and skopeo already hold"
+        )
+        self.import_action.triggered.connect(self.import_from_docker)
+        menu.addAction(self.import_action)
+        self.docker_button = QToolButton()
+        self.docker_button.setObjectName("DockerButton")
+        self.docker_button.setText("Docker")
+        self.docker_button.setToolTip(USE_TIP)
+        self.docker_button.setMenu(menu)
+        self.docker_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.docker_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.status = QLabel()
+        self.status.setObjectName("Hint")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        toolbar.addWidget(self.docker_button)
+        layout = self.page.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.page.stack), self.status)
+        table = self.page.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for action in self.file_actions.values():
+            table.addAction(action)
+
+    def _name_files(self) -> None:
+        """Name each file in its action (the service is loaded after start-up)."""
+        paths = {
+            "docker": self.service.docker_config_file().path,
+            "containers": self.service.containers_auth_file().path,
+        }
+        for kind, action in self.file_actions.items():
+            action.setText(f"Use with {TOOLS[kind]} ({_short(paths[kind])})")
+
+    # reacting -----------------------------------------------------------
+
+    def _toggled(self, kind: FileKind, on: bool) -> None:
+        if self.state.get(kind) == on:
+            return  # set by the state read, not by the user
+        self.set_enabled(kind, on)
+
+    def _state_read(self, item: Integration, state: dict[FileKind, bool]) -> None:
+        if self._shown_for != item.id:
+            return
+        self.state = dict(state)
+        self._show_state(item)
+
+    def _state_failed(self, item: Integration, error: Exception) -> None:
+        log.warning("reading the docker state failed: %s", type(error).__name__)
+        if self._shown_for == item.id:
+            self.status.setText("")
+
+    def _show_state(self, item: Integration | None) -> None:
+        known = bool(self.state)
+        for kind, action in self.file_actions.items():
+            action.blockSignals(True)
+            action.setChecked(self.state.get(kind, False))
+            action.blockSignals(False)
+            action.setEnabled(known)
+        self.status.setText(_state_text(item, self.state) if known else "")
+        self.status.setVisible(known)
+
+    def _set_busy(self, busy: bool) -> None:
+        for action in self.file_actions.values():
+            action.setEnabled(not busy)
+
+    def _enabled(self, item: Integration, kind: FileKind, link: DockerLink) -> None:
+        text = f"{TOOLS[kind].capitalize()} now asks dtr-desktop for “{item.name}”."
+        if link.answered_by and link.answered_by != item.name:
+            text += (
+                f" For {link.server} it answers with “{link.answered_by}”, the "
+                "older integration for this registry that has a user name."
+            )
+        self.prompter.inform("Use with Docker", text, _changes_text(link.changes))
+        self.refresh()
+
+    def _disabled(
+        self, item: Integration, kind: FileKind, changes: list[FileChange]
+    ) -> None:
+        tools = TOOLS[kind].capitalize()
+        text = f"{tools} no longer asks dtr-desktop for “{item.name}”."
+        self.prompter.inform("Use with Docker", text, _changes_text(changes))
+        self.refresh()
+
+    def _failed(self, item: Integration, error: Exception) -> None:
+        self.prompter.error(error, f"The files for “{item.name}” were not changed.")
+        self.refresh()
+
+    def _import_closed(self, dialog: ImportDialog) -> None:
+        if self.import_dialog is dialog:
+            self.import_dialog = None
+        dialog.deleteLater()
+
+
+def _short(path: Path) -> str:
+    """The path with the home folder written as ~, as people know it."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
+def _state_text(item: Integration | None, state: dict[FileKind, bool]) -> str:
+    if item is None:
+        return ""
+    on = [TOOLS[kind] for kind in KINDS if state.get(kind)]
+    if not on:
+        return f"“{item.name}” is not used with Docker."
+    return f"{' and '.join(on).capitalize()} use “{item.name}” through dtr-desktop."
+
+
+def _changes_text(changes: tuple[FileChange, ...] | list[FileChange]) -> str:
+    """Which files were written and where their previous versions are."""
+    if not changes:
+        return "No file needed a change."
+    lines = []
+    for change in changes:
+        line = f"Wrote {change.path}."
+        if change.backup is not None:
+            line += f" The previous version is saved as {change.backup}."
+        lines.append(line)
+    return "\n".join(lines)

@@ -1,0 +1,270 @@
+"""Import from Docker: preview the logins found, choose, import, then tidy up.
+
+Three steps in one dialog. The preview reads docker's and the containers
+tools' files (and asks their credential helpers) in a worker; the person
+ticks what to import; the result page names what was saved and offers to
+remove the plaintext passwords the files still hold, pointing those
+registries at the dtr-desktop helper instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dtr_desktop.ui.account_data import AccountData
+from dtr_desktop.ui.import_model import HEADERS, ImportPreviewModel, username_text
+from dtr_desktop.ui.messages import user_message
+
+if TYPE_CHECKING:
+    from dtr_desktop.docker_config.cred_helpers import FileChange
+    from dtr_desktop.services.docker_interop import (
+        DockerInteropService,
+        ImportCandidate,
+        ImportReport,
+    )
+
+log = logging.getLogger(__name__)
+
+LOADING, PREVIEW, NOTHING, RESULT = range(4)
+INTRO = (
+    "Logins that docker, podman and skopeo keep in their files or credential "
+    "helpers. Ticked ones become integrations; their passwords go only to "
+    "your system keyring. A ticked login for a registry you already have "
+    "updates that integration's user name and password."
+)
+
+
+class ImportDialog(QDialog):
+    def __init__(
+        self,
+        parent: QWidget | None,
+        data: AccountData,
+        service: DockerInteropService,
+    ) -> None:
+        super().__init__(parent)
+        self.data = data
+        self.service = service
+        self.report: ImportReport | None = None
+        self.model = ImportPreviewModel(self)
+        self.setWindowTitle("Import from Docker")
+        self.setMinimumSize(900, 460)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setSpacing(12)
+        layout.addWidget(_heading("Import from Docker"))
+        layout.addWidget(_text(INTRO, "PageIntro"))
+        self.banner = _text("", "ErrorBanner")
+        self.banner.setVisible(False)
+        layout.addWidget(self.banner)
+        self.stack = QStackedWidget()
+        for page in self._pages():
+            self.stack.addWidget(page)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(self._button_row())
+        self.model.dataChanged.connect(lambda *_args: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
+
+    # steps --------------------------------------------------------------
+
+    def start(self) -> None:
+        """Read the files and helpers in a worker; the preview fills in after."""
+        self.stack.setCurrentIndex(LOADING)
+        service = self.service
+        self.data.runner.submit(
+            service.preview_import, self._previewed, self._show_error
+        )
+
+    def import_chosen(self) -> None:
+        choices = self.model.choices()
+        if not choices:
+            return
+        self._set_working(True)
+        service = self.service
+        self.data.run(
+            lambda: service.apply_import(choices), self._imported, self._show_error
+        )
+
+    def remove_plaintext(self) -> None:
+        report = self.report
+        if report is None or not report.plaintext_left:
+            return
+        self.remove_button.setEnabled(False)
+        service = self.service
+        self.data.runner.submit(
+            lambda: service.remove_plaintext(report),
+            self._plaintext_removed,
+            self._show_error,
+        )
+
+    # building -----------------------------------------------------------
+
+    def _pages(self) -> list[QWidget]:
+        loading = _text("Reading the logins docker, podman and skopeo hold…", "Hint")
+        self.table = self._table()
+        self.nothing = _text(
+            "No logins were found in "
+            + ", ".join(str(f.path) for f in self.service.credential_files())
+            + ".",
+            "Hint",
+        )
+        return [loading, self.table, self.nothing, self._result_page()]
+
+    def _table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("ImportPreview")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate((220, 140, 260, 170)[: len(HEADERS)]):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        return table
+
+    def _result_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.result_label = _text("", "")
+        self.plaintext_label = _text("", "Banner")
+        self.remove_button = QPushButton("Remove plaintext passwords")
+        self.remove_button.clicked.connect(self.remove_plaintext)
+        layout.addWidget(self.result_label)
+        layout.addWidget(self.plaintext_label)
+        layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        return page
+
+    def _button_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.count_label = _text("", "Hint")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        self.import_button = QPushButton("Import")
+        self.import_button.setObjectName("Primary")
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.import_chosen)
+        row.addWidget(self.count_label, 1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.import_button)
+        return row
+
+    # reacting -----------------------------------------------------------
+
+    def _previewed(self, candidates: list[ImportCandidate]) -> None:
+        self.model.set_candidates(candidates)
+        self.stack.setCurrentIndex(PREVIEW if candidates else NOTHING)
+        self._update_buttons()
+
+    def _imported(self, report: ImportReport) -> None:
+        self.report = report
+        self._set_working(False)
+        self.stack.setCurrentIndex(RESULT)
+        self.result_label.setText(report_text(report))
+        left = report.plaintext_left
+        self.plaintext_label.setText(plaintext_text(left))
+        self.plaintext_label.setVisible(bool(left))
+        self.remove_button.setVisible(bool(left))
+        self._update_buttons()
+
+    def _plaintext_removed(self, changes: list[FileChange]) -> None:
+        lines = [
+            f"Rewrote {change.path}"
+            + (f"; the previous version is {change.backup}." if change.backup else ".")
+            for change in changes
+        ]
+        self.plaintext_label.setText(
+            "The plaintext passwords are gone; docker, podman and skopeo now ask "
+            "dtr-desktop for them.\n" + "\n".join(lines)
+        )
+        self.plaintext_label.setObjectName("ManagedNote")
+        self._repolish(self.plaintext_label)
+        self.remove_button.setVisible(False)
+
+    def _show_error(self, error: Exception) -> None:
+        self._set_working(False)
+        if self.stack.currentIndex() == LOADING:
+            self.stack.setCurrentIndex(NOTHING)
+        self.banner.setText(user_message(error))
+        self.banner.setVisible(True)
+
+    def _set_working(self, working: bool) -> None:
+        self.import_button.setEnabled(not working and bool(self.model.choices()))
+        self.table.setEnabled(not working)
+
+    def _update_buttons(self) -> None:
+        done = self.stack.currentIndex() == RESULT
+        count = len(self.model.choices())
+        self.import_button.setVisible(not done)
+        self.import_button.setEnabled(count > 0 and not done)
+        self.import_button.setText(f"Import {count}" if count else "Import")
+        self.cancel_button.setText("Close" if done else "Cancel")
+        rows = self.model.rowCount()
+        self.count_label.setText(
+            "" if done or not rows else f"{count} of {rows} found logins ticked."
+        )
+
+    @staticmethod
+    def _repolish(widget: QWidget) -> None:
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
+def report_text(report: ImportReport) -> str:
+    parts = []
+    if report.created:
+        parts.append("Added: " + ", ".join(report.created))
+    if report.updated:
+        parts.append("Updated: " + ", ".join(report.updated))
+    for outcome in report.failed:
+        who = f"{outcome.candidate.server} ({username_text(outcome.candidate)})"
+        parts.append(f"Not imported: {who}: {outcome.error}")
+    return "\n".join(parts) or "Nothing was imported."
+
+
+def plaintext_text(left: list[ImportCandidate]) -> str:
+    if not left:
+        return ""
+    files = sorted({str(candidate.source) for candidate in left})
+    hosts = sorted({candidate.host_key for candidate in left})
+    return (
+        f"The passwords for {', '.join(hosts)} are still written, readable by "
+        f"anyone who can read the file, in {', '.join(files)}. dtr-desktop can "
+        "remove them (keeping a backup of each file) and let docker, podman and "
+        "skopeo ask dtr-desktop for those registries instead."
+    )
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("PageTitle")
+    return label
+
+
+def _text(text: str, kind: str) -> QLabel:
+    label = QLabel(text)
+    if kind:
+        label.setObjectName(kind)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
