@@ -20,6 +20,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from tests.fakes import loopback
 from tests.fakes.loopback import LoopbackServer
 from tests.fakes.pki import TestPki, make_test_pki, make_token_signer
 from tests.fakes.tokens import TokenService, TokenUser
@@ -142,6 +143,11 @@ def _start(
 
 
 def serve(base: Path) -> None:
+    # The test token service writes a reply's headers and body separately;
+    # with Nagle's algorithm on, the client's delayed ACK then holds every
+    # token reply back ~40 ms. Real token services (Go's net/http) set
+    # TCP_NODELAY, so the benchmark's does too.
+    loopback._Handler.disable_nagle_algorithm = True
     pki = make_test_pki()
     files = _files(base, pki)
     with ExitStack() as stack:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import fnmatch
+import functools
 import json
 import secrets
 import time
@@ -39,10 +40,17 @@ def mint_jwt(signer: KeyPair, claims: dict[str, object]) -> str:
         _b64url(json.dumps(part, separators=(",", ":")).encode())
         for part in (header, claims)
     )
-    key = serialization.load_pem_private_key(signer.key_pem.encode(), None)
-    assert isinstance(key, rsa.RSAPrivateKey)
+    key = _private_key(signer.key_pem)
     signature = key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
     return f"{signing_input}.{_b64url(signature)}"
+
+
+@functools.lru_cache(maxsize=8)
+def _private_key(pem: str) -> rsa.RSAPrivateKey:
+    """The signing key, parsed once: checking an RSA key costs ~75 ms a time."""
+    key = serialization.load_pem_private_key(pem.encode(), None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
 
 
 @dataclass(frozen=True)
