@@ -74,6 +74,9 @@ class PagedList(QWidget):
     def has_more(self) -> bool:
         return self._cursor is not None
 
+    def is_loading(self) -> bool:
+        return self._cancel is not None
+
     def reload(self, fetch: Fetch) -> None:
         """Start again from the first page with ``fetch``."""
         self.cancel(quietly=True)

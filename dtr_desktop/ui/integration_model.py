@@ -9,7 +9,9 @@ per row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,6 +27,14 @@ from PySide6.QtGui import QColor
 from dtr_desktop.domain.providers import PROVIDERS
 from dtr_desktop.domain.values import Integration
 from dtr_desktop.ui.icons import icon
+from dtr_desktop.ui.registry_calls import (
+    WARNING,
+    kind_icon,
+    local_time,
+    outcome_kind,
+    outcome_label,
+    when_text,
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Role = Qt.ItemDataRole
@@ -35,7 +45,8 @@ IntegrationRole = Role.UserRole + 1
 HaystackRole = Role.UserRole + 2
 
 _LABELS = {provider.id: provider.label for provider in PROVIDERS}
-_STATUS_LABELS = {"ok": "Connected", "unauthorized": "Wrong credentials"}
+TESTING = "Testing…"
+INSECURE_TIP = "Insecure registry: the password is sent over plain http."
 MANAGED_TIP = (
     "Managed by your administrator's policy: its name, type and URL "
     "cannot be changed here."
@@ -65,8 +76,24 @@ def type_label(provider_id: str) -> str:
 def status_label(item: Integration) -> str:
     if item.last_test_outcome is None:
         return ""
-    outcome = item.last_test_outcome
-    return _STATUS_LABELS.get(outcome, outcome.replace("_", " ").capitalize())
+    return outcome_label(item.last_test_outcome)
+
+
+def status_text(item: Integration) -> str:
+    """The last test's result and when it ran, e.g. ``Connected · 14:05``."""
+    label = status_label(item)
+    if label and item.last_tested_at is not None:
+        return f"{label} · {when_text(item.last_tested_at)}"
+    return label
+
+
+def status_tooltip(item: Integration) -> str | None:
+    if item.last_test_outcome is None:
+        return "Not tested yet. Select it and press Test."
+    when = ""
+    if item.last_tested_at is not None:
+        when = f"\nTested {local_time(item.last_tested_at):%Y-%m-%d %H:%M}."
+    return f"{item.last_test_message or status_label(item)}{when}"
 
 
 def users_tooltip(item: Integration) -> str:
@@ -81,7 +108,7 @@ _DISPLAY: tuple[Callable[[Integration], object], ...] = (
     lambda item: item.url,
     lambda item: item.username or "anonymous",
     lambda item: len(item.subscriptions),
-    status_label,
+    status_text,
 )
 
 _SORT_KEYS: tuple[Callable[[Integration], Any], ...] = (
@@ -95,6 +122,7 @@ _SORT_KEYS: tuple[Callable[[Integration], Any], ...] = (
 
 
 _MUTED = QColor("#94a3b8")
+_INSECURE = QColor("#b45309")
 
 
 def _muted(item: Integration, column: int) -> QColor | None:
@@ -102,6 +130,18 @@ def _muted(item: Integration, column: int) -> QColor | None:
         return _MUTED
     if column == USERNAME and not item.username:
         return _MUTED
+    if column == URL and item.insecure:
+        return _INSECURE
+    return None
+
+
+def _decoration(item: Integration, column: int) -> Any:
+    if column == NAME and item.managed:
+        return icon("lock")
+    if column == URL and item.insecure:
+        return kind_icon(WARNING)
+    if column == STATUS and item.last_test_outcome is not None:
+        return kind_icon(outcome_kind(item.last_test_outcome))
     return None
 
 
@@ -118,6 +158,7 @@ class IntegrationTableModel(QAbstractTableModel):
         self._rows: list[Integration] = []
         self._haystacks: list[str] = []
         self._sort: tuple[int, Qt.SortOrder] = (NAME, Qt.SortOrder.AscendingOrder)
+        self._testing: set[str] = set()
 
     def set_integrations(self, integrations: Sequence[Integration]) -> None:
         self.beginResetModel()
@@ -127,6 +168,37 @@ class IntegrationTableModel(QAbstractTableModel):
 
     def integration_at(self, row: int) -> Integration:
         return self._rows[row]
+
+    def set_testing(self, integration_ids: Iterable[str], testing: bool) -> None:
+        """Show (or stop showing) "Testing…" in these rows' Status."""
+        ids = set(integration_ids)
+        if testing:
+            self._testing |= ids
+        else:
+            self._testing -= ids
+        for integration_id in ids:
+            self._status_changed(self.row_of(integration_id))
+
+    def record_test(
+        self, integration_id: str, outcome: str, message: str, tested_at: datetime
+    ) -> None:
+        """One row's new test result, as it arrives (the store has it too)."""
+        self._testing.discard(integration_id)
+        row = self.row_of(integration_id)
+        if row < 0:
+            return
+        self._rows[row] = dataclasses.replace(
+            self._rows[row],
+            last_test_outcome=outcome,
+            last_test_message=message,
+            last_tested_at=tested_at,
+        )
+        self._status_changed(row)
+
+    def _status_changed(self, row: int) -> None:
+        if row >= 0:
+            index = self.index(row, STATUS)
+            self.dataChanged.emit(index, index)
 
     def row_of(self, integration_id: str) -> int:
         for row, item in enumerate(self._rows):
@@ -151,6 +223,8 @@ class IntegrationTableModel(QAbstractTableModel):
             return None
         row = index.row()
         if role == Role.DisplayRole:
+            if index.column() == STATUS and self._rows[row].id in self._testing:
+                return TESTING
             return _DISPLAY[index.column()](self._rows[row])
         if role == HaystackRole:
             return self._haystacks[row]
@@ -192,8 +266,8 @@ class IntegrationTableModel(QAbstractTableModel):
             return item
         if role == Role.ToolTipRole:
             return self._tooltip(item, column)
-        if role == Role.DecorationRole and column == NAME and item.managed:
-            return icon("lock")
+        if role == Role.DecorationRole:
+            return _decoration(item, column)
         if role == Role.TextAlignmentRole and column == SUBSCRIPTIONS:
             return Qt.AlignmentFlag.AlignCenter
         if role == Role.ForegroundRole:
@@ -206,10 +280,10 @@ class IntegrationTableModel(QAbstractTableModel):
             return users_tooltip(item)
         if column == NAME and item.managed:
             return managed_tip(item)
-        if column == STATUS and item.last_test_message:
-            return item.last_test_message
+        if column == STATUS:
+            return status_tooltip(item)
         if column == URL and item.insecure:
-            return "Insecure registry: the password is sent over plain http."
+            return INSECURE_TIP
         return None
 
     @staticmethod

@@ -32,6 +32,7 @@ from dtr_desktop.ui.integration_model import (
     IntegrationTableModel,
 )
 from dtr_desktop.ui.messages import Prompter
+from dtr_desktop.ui.registry_actions import RegistryActions
 from dtr_desktop.ui.widgets import EmptyState, page_layout
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class IntegrationsPage(QWidget):
         self._add_shortcuts()
         data.changed.connect(self._reload)
         self.docker = DockerActions(self, toolbar)
+        self.registry = RegistryActions(self)
         self._update_buttons()
 
     # what the user does -------------------------------------------------
@@ -84,7 +86,9 @@ class IntegrationsPage(QWidget):
     def add(self) -> None:
         if not self._can_open_dialog():
             return
-        dialog = IntegrationDialog(self.window(), self.model.names())
+        dialog = IntegrationDialog(
+            self.window(), self.model.names(), registry=self.registry.calls
+        )
         dialog.submitted.connect(lambda draft, pw: self._save_new(dialog, draft, pw))
         self._open_dialog(dialog)
 
@@ -92,7 +96,9 @@ class IntegrationsPage(QWidget):
         item = self.selected()
         if item is None or not self._can_open_dialog():
             return
-        dialog = IntegrationDialog(self.window(), self.model.names(), item)
+        dialog = IntegrationDialog(
+            self.window(), self.model.names(), item, self.registry.calls
+        )
         dialog.submitted.connect(
             lambda draft, pw: self._save_edit(dialog, item, draft, pw)
         )

@@ -23,6 +23,14 @@ from dtr_desktop.services import Services
 from dtr_desktop.ui.main_window import MainWindow
 from dtr_desktop.ui.style import apply_style
 from dtr_desktop.ui.window_state import window_settings
+from tests.integration.registry_servers import (  # noqa: F401 (registry fixtures)
+    _registry_files,
+    registry_http_htpasswd,
+    registry_tls_htpasswd,
+    registry_tls_token,
+    registry_token_service,
+    test_pki,
+)
 
 OpenWindow = Callable[..., MainWindow]
 
