@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QToolButton,
+    QPushButton,
     QVBoxLayout,
 )
 
@@ -136,13 +136,10 @@ class DockerActions(QObject):
         )
         self.import_action.triggered.connect(self.import_from_docker)
         menu.addAction(self.import_action)
-        self.docker_button = QToolButton()
+        self.docker_button = QPushButton("Docker")
         self.docker_button.setObjectName("DockerButton")
-        self.docker_button.setText("Docker")
         self.docker_button.setToolTip(USE_TIP)
         self.docker_button.setMenu(menu)
-        self.docker_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.docker_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.status = QLabel()
         self.status.setObjectName("Hint")
         self.status.setWordWrap(True)

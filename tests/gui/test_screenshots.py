@@ -15,7 +15,13 @@ from pytestqt.qtbot import QtBot
 
 from dtr_desktop.services import Services
 from dtr_desktop.ui.main_window import MainWindow
-from tests.gui.conftest import OpenWindow, add_integration, wait_idle
+from tests.gui.conftest import (
+    OpenWindow,
+    add_integration,
+    dtr_draft,
+    use_policy,
+    wait_idle,
+)
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -39,8 +45,16 @@ INTEGRATIONS = (
             "username": "",
         },
     ),
-    ("Corporate DTR", {"url": "dtr.corp.example", "managed": True, "locked": True}),
 )
+# The window applies the administrator's policy at start, so the managed
+# entry comes from a policy file, as it does on a managed workstation.
+POLICY = """\
+[[integrations]]
+id = "corp-dtr"
+name = "Corporate DTR"
+type = "dtr"
+url = "https://dtr.corp.example"
+"""
 USES = {
     "Payments": ("Production DTR", "Docker Hub", "Corporate DTR"),
     "Mobile apps": ("Production DTR", "Quay mirror"),
@@ -58,6 +72,11 @@ def seed(services: Services) -> None:
     for name, changes in INTEGRATIONS:
         password = "" if changes.get("username") == "" else "secret"
         add_integration(services, name, password=password, **changes)
+    services.policy.apply()
+    corporate = services.integrations.get("Corporate DTR")
+    services.integrations.edit(
+        corporate.id, dtr_draft("Corporate DTR", url=corporate.url), "secret"
+    )
     for subscription, names in USES.items():
         services.subscriptions.add(subscription)
         for name in names:
@@ -71,6 +90,11 @@ def save(qtbot: QtBot, widget: QWidget, name: str) -> Path:
     path = SHOTS / name
     assert widget.grab().save(str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def policy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    return use_policy(monkeypatch, tmp_path, POLICY)
 
 
 def ready_window(
