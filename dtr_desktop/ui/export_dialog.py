@@ -56,6 +56,8 @@ class ExportDialog(QDialog):
         self.subscription = subscription
         self.exported: ExportResult | None = None
         self.file_dialog: QFileDialog | None = None
+        self.closed = False  # a result arriving later is dropped
+        self.finished.connect(self._closing)
         self.setWindowTitle("Export credentials")
         self.setMinimumWidth(620)
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -151,6 +153,9 @@ class ExportDialog(QDialog):
 
     # reacting -----------------------------------------------------------
 
+    def _closing(self, _result: int) -> None:
+        self.closed = True
+
     def _update_buttons(self) -> None:
         ready = self.path() is not None and self.understood_box.isChecked()
         self.export_button.setEnabled(ready and self.exported is None)
@@ -174,6 +179,8 @@ class ExportDialog(QDialog):
         dialog.deleteLater()
 
     def _exported(self, result: ExportResult) -> None:
+        if self.closed:
+            return
         self.exported = result
         text = (
             f"Written to {result.path} (readable only by you). It holds the "
@@ -190,6 +197,8 @@ class ExportDialog(QDialog):
         log.info("credentials exported as %s", result.format)
 
     def _failed(self, error: Exception) -> None:
+        if self.closed:
+            return
         self._show_message(user_message(error), "ErrorBanner")
         self._update_buttons()
 

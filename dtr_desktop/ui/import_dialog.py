@@ -60,6 +60,8 @@ class ImportDialog(QDialog):
         self.data = data
         self.service = service
         self.report: ImportReport | None = None
+        self.closed = False  # results arriving later are dropped
+        self.finished.connect(self._closing)
         self.model = ImportPreviewModel(self)
         self.setWindowTitle("Import from Docker")
         self.setMinimumSize(900, 460)
@@ -172,11 +174,15 @@ class ImportDialog(QDialog):
     # reacting -----------------------------------------------------------
 
     def _previewed(self, candidates: list[ImportCandidate]) -> None:
+        if self.closed:
+            return
         self.model.set_candidates(candidates)
         self.stack.setCurrentIndex(PREVIEW if candidates else NOTHING)
         self._update_buttons()
 
     def _imported(self, report: ImportReport) -> None:
+        if self.closed:
+            return
         self.report = report
         self._set_working(False)
         self.stack.setCurrentIndex(RESULT)
@@ -188,6 +194,8 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     def _plaintext_removed(self, changes: list[FileChange]) -> None:
+        if self.closed:
+            return
         lines = [
             f"Rewrote {change.path}"
             + (f"; the previous version is {change.backup}." if change.backup else ".")
@@ -202,11 +210,16 @@ class ImportDialog(QDialog):
         self.remove_button.setVisible(False)
 
     def _show_error(self, error: Exception) -> None:
+        if self.closed:
+            return
         self._set_working(False)
         if self.stack.currentIndex() == LOADING:
             self.stack.setCurrentIndex(NOTHING)
         self.banner.setText(user_message(error))
         self.banner.setVisible(True)
+
+    def _closing(self, _result: int) -> None:
+        self.closed = True
 
     def _set_working(self, working: bool) -> None:
         self.import_button.setEnabled(not working and bool(self.model.choices()))

@@ -227,6 +227,24 @@ def test_import_with_nothing_to_find_says_where_it_looked(
     dialog.reject()
 
 
+def test_closing_the_import_before_the_preview_arrives_drops_it(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    write_json(Path.home() / ".docker/config.json", TRICKY)
+    window = open_window()
+    window.show_account_settings("integrations")
+    actions = window.account.integrations.docker
+    actions.import_from_docker()
+    dialog = actions.import_dialog
+    assert dialog is not None
+
+    dialog.reject()
+    wait_idle(qtbot, window)
+
+    assert actions.import_dialog is None
+    assert window.data.integrations == []
+
+
 # ---------------------------------------------------------------- export
 
 
