@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.report import Row
-from bench.stats import environment
+from bench.stats import ProcessFailed, environment, run_checked
 
 BIN = Path(sys.executable).parent
 ISOLATED = ("DTR_DESKTOP_POLICY", "DOCKER_CONFIG", "REGISTRY_AUTH_FILE")
@@ -42,3 +44,23 @@ class Context:
 
 
 Measure = Callable[[Context], list[Row]]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_probe(module: str, args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """Run ``python -m bench.probes.MODULE ARGS`` and return its ``result`` JSON."""
+    done = run_checked(
+        [sys.executable, "-m", f"bench.probes.{module}", *args],
+        env,
+        cwd=ROOT,
+        timeout=900,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("result "):
+            found: dict[str, Any] = json.loads(line.removeprefix("result "))
+            if "error" in found:
+                raise ProcessFailed(f"{module} stopped: {found['error']}")
+            return found
+    raise ProcessFailed(f"{module} printed no result")

@@ -6,20 +6,17 @@ account and reports every timing; see that probe for what each one covers.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from bench.context import Context
+from bench.context import Context, run_probe
 from bench.report import Row
 from bench.seed import seed, synthetic_integrations
 from bench.startup import empty_window_command, sample_to_paint
-from bench.stats import ProcessFailed, Sample, run_checked
+from bench.stats import ProcessFailed, Sample
 
 INTEGRATIONS = 100_000
 SUBSCRIPTIONS = 1_000
-PROBE = Path(__file__).with_name("probes") / "big_account.py"
 P2_LIMIT_MS = 250.0
 P3_LIMIT_MS = 16.0
 P8_LIMIT_MB = 80.0
@@ -35,18 +32,10 @@ def measure_window(ctx: Context) -> list[Row]:
 
 
 def _probe(ctx: Context, data: Path) -> dict[str, Any]:
-    done = run_checked(
-        [sys.executable, str(PROBE), str(data)], ctx.child_env(data), timeout=900
-    )
-    for line in done.stdout.splitlines():
-        if line.startswith("result "):
-            found: dict[str, Any] = json.loads(line.removeprefix("result "))
-            if "error" in found:
-                raise ProcessFailed(f"the window probe stopped: {found['error']}")
-            if found["rows"] != INTEGRATIONS:
-                raise ProcessFailed(f"the table showed {found['rows']} rows")
-            return found
-    raise ProcessFailed("the window probe printed no result")
+    found = run_probe("big_account", [str(data)], ctx.child_env(data))
+    if found["rows"] != INTEGRATIONS:
+        raise ProcessFailed(f"the table showed {found['rows']} rows")
+    return found
 
 
 def _empty_window_mb(ctx: Context) -> Sample:

@@ -14,71 +14,23 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication
 
-WAIT_MS = 120_000
+from bench.probes.qtwait import (
+    PaintWatch,
+    main_window,
+    next_emit,
+    resident_kb,
+    wait_for,
+)
+
 TYPED = "dtr-00012"
 RELOADS = 3
-
-
-def resident_kb(field: str = "VmRSS") -> int:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def wait_for(arm: Callable[[Callable[[], None]], None]) -> float:
-    """Run a nested event loop until ``arm``'s callback fires; its perf_counter."""
-    loop = QEventLoop()
-    moment: list[float] = []
-
-    def fire() -> None:
-        if not moment:
-            moment.append(time.perf_counter())
-            loop.quit()
-
-    arm(fire)
-    QTimer.singleShot(WAIT_MS, loop.quit)
-    if not moment:
-        loop.exec()
-    if not moment:
-        raise TimeoutError("the window did not get there in time")
-    return moment[0]
-
-
-def next_emit(signal: Any) -> Callable[[Callable[[], None]], None]:
-    """An ``arm`` for ``wait_for`` that fires on the signal's next emission."""
-
-    def arm(fire: Callable[[], None]) -> None:
-        signal.connect(fire, Qt.ConnectionType.SingleShotConnection)
-
-    return arm
-
-
-class PaintWatch(QObject):
-    """Calls back once the event loop is free after the widget's next paint."""
-
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget)
-        self._callback: Callable[[], None] | None = None
-        widget.installEventFilter(self)
-
-    def arm(self, callback: Callable[[], None]) -> None:
-        self._callback = callback
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self._callback is not None:
-            callback, self._callback = self._callback, None
-            QTimer.singleShot(0, callback)
-        return False
 
 
 class Driver:
@@ -95,14 +47,12 @@ class Driver:
         self.app.quit()
 
     def _measure(self) -> None:
-        window = next(
-            w for w in self.app.topLevelWidgets() if isinstance(w, QMainWindow)
-        )
+        window = main_window(self.app)
         window.resize(1280, 800)
-        page = window.account.integrations  # type: ignore[attr-defined]
-        data = window.data  # type: ignore[attr-defined]
+        page = window.account.integrations
+        data = window.data
         watch = PaintWatch(page.table.viewport())
-        window.show_account_settings("integrations")  # type: ignore[attr-defined]
+        window.show_account_settings("integrations")
         total = self._wait_loaded(data, page, watch)
         self.results["rows"] = total
         self.results["resident_kb"] = resident_kb()
