@@ -142,9 +142,9 @@ class CaCertificateField(QWidget):
         self.summary = QLabel(EMPTY_HINT)
         self.summary.setObjectName("Hint")
         self.summary.setWordWrap(True)
-        self.load_button = QPushButton("Load from file…")
+        self.load_button = QPushButton("Load file…")
         self.load_button.clicked.connect(self.choose_file)
-        self.fetch_button = QPushButton("Fetch from the DTR…")
+        self.fetch_button = QPushButton("Fetch from DTR…")
         self.fetch_button.setToolTip(
             "Docker Trusted Registry serves its CA at https://HOST/ca"
         )
@@ -226,7 +226,7 @@ class CaCertificateField(QWidget):
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        layout.setSpacing(6)
         layout.addWidget(self.edit)
         buttons = QHBoxLayout()
         buttons.setSpacing(6)

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import keyring
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dtr_desktop.domain.values import IntegrationDraft
 from dtr_desktop.registry.certificates import describe_pem
+from dtr_desktop.registry.http import Timeouts
 from dtr_desktop.secret_store import SERVICE_NAME
 from dtr_desktop.services import Services
 from dtr_desktop.ui.connection_test import (
@@ -365,3 +368,38 @@ def _draft(registry: RunningRegistry, name: str) -> IntegrationDraft:
 
 def _ca(test_pki: TestPki) -> bytes:
     return test_pki.ca.cert_pem.encode()
+
+
+def test_a_reply_that_never_comes_times_out(
+    qtbot: QtBot, open_window: OpenWindow, serve: Serve, test_pki: TestPki
+) -> None:
+    slow = serve(lambda request: Answer(200, wait_seconds=60))
+    window = open_window()
+    page_of(window).registry.calls.timeouts = Timeouts(connect=5, read=0.3)
+    dialog = add_dialog(qtbot, window)
+    fill(dialog, slow.url, "alice", "secret", ca=test_pki.ca.cert_pem)
+
+    assert run_test(qtbot, dialog) == FAILED_TEST
+    assert panel_of(dialog).outcome_text().startswith("Timed out.")
+    close(qtbot, window, dialog)
+
+
+def test_the_ca_loads_from_a_pem_or_der_file_and_says_why_not(
+    qtbot: QtBot, open_window: OpenWindow, test_pki: TestPki, tmp_path: Path
+) -> None:
+    pem_file = tmp_path / "ca.crt"
+    pem_file.write_text(test_pki.ca.cert_pem)
+    der_file = tmp_path / "ca.cer"
+    der_file.write_bytes(test_pki.ca.certificate.public_bytes(Encoding.DER))
+    window = open_window()
+    field = add_dialog(qtbot, window).ca_field
+
+    field.load_file(str(pem_file))
+    assert field.pem() == test_pki.ca.cert_pem.strip()
+    field.clear_button.click()
+    field.load_file(str(der_file))
+    assert field.pem() == test_pki.ca.cert_pem.strip()
+    field.load_file(str(tmp_path / "missing.pem"))
+    assert "missing.pem could not be used" in field.summary.text()
+    assert field.pem() == test_pki.ca.cert_pem.strip()
+    close(qtbot, window, page_of(window).dialog)  # type: ignore[arg-type]
