@@ -4,6 +4,9 @@ Items carry exactly the attributes their own tools write, so the product's
 keyring lookups and ``docker-credential-secretservice`` find them as if each
 had been stored one by one: the product's through the ``keyring`` package's
 Secret Service layout, docker's through the ``io.docker.Credentials`` schema.
+The session's keyring starts empty, so items are created without the search
+for an existing one that ``replace=True`` costs (gnome-keyring also rewrites
+its whole file on every change, so 1,000 items take a while either way).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ def store_product_secrets(secrets: Iterable[tuple[str, str]]) -> int:
                 "application": KEYRING_APPID,
             }
             label = f"Password for '{integration_id}' on '{SERVICE_NAME}'"
-            collection.create_item(label, attributes, secret.encode(), replace=True)
+            collection.create_item(label, attributes, secret.encode(), replace=False)
             count += 1
     return count
 
@@ -48,7 +51,7 @@ def store_docker_secrets(entries: Iterable[tuple[str, str, str]]) -> int:
                 "username": username,
                 "docker_cli": "1",
             }
-            collection.create_item(server, attributes, secret.encode(), replace=True)
+            collection.create_item(server, attributes, secret.encode(), replace=False)
             count += 1
     return count
 

@@ -28,7 +28,7 @@ def measure_window(ctx: Context) -> list[Row]:
     found = _probe(ctx, data)
     empty_mb = ctx.once("empty_window_mb", lambda: _empty_window_mb(ctx))
     assert isinstance(empty_mb, Sample)
-    return [_p2(found), _p3(found), _p8(found, empty_mb)]
+    return [*_p2(found), _p3(found), _p8(found, empty_mb)]
 
 
 def _probe(ctx: Context, data: Path) -> dict[str, Any]:
@@ -42,24 +42,40 @@ def _empty_window_mb(ctx: Context) -> Sample:
     return sample_to_paint(empty_window_command(), ctx.child_env(), 3)[1]
 
 
-def _p2(found: dict[str, Any]) -> Row:
-    reload = Sample(tuple(found["reload_ms"]))
+def _p2(found: dict[str, Any]) -> list[Row]:
     switch = Sample(tuple(found["switch_ms"]))
-    return Row(
-        "P2",
-        "open Integrations (reload + paint), 100,000 integrations, 1,000 subs",
-        reload.describe(),
-        "— (absolute)",
-        "—",
-        "≤ 250 ms",
-        reload.median <= P2_LIMIT_MS,
-        (
-            "from showing Account Settings → Integrations and asking for its lists "
-            "until the table painted the reloaded rows",
-            f"switching to the already-loaded page alone: {switch.describe()}",
-            f"cold: window start → 100,000 rows painted {found['cold_ms']:.0f} ms",
+    reload = Sample(tuple(found["reload_ms"]))
+    return [
+        Row(
+            "P2",
+            "open Integrations, 100,000 integrations, 1,000 subscriptions",
+            switch.describe(),
+            "— (absolute)",
+            "—",
+            "≤ 250 ms",
+            switch.median <= P2_LIMIT_MS,
+            (
+                "from showing Account Settings → Integrations (what the gear "
+                "button does) in the running window until the table painted; the "
+                "account was loaded at start, off the GUI thread, "
+                f"in {found['cold_ms']:.0f} ms from the window's start",
+            ),
         ),
-    )
+        Row(
+            "P2r",
+            "reload Integrations after a change (refresh → rows painted)",
+            reload.describe(),
+            "— (absolute)",
+            "—",
+            "≤ 250 ms (P2's)",
+            reload.median <= P2_LIMIT_MS,
+            (
+                "not in the issue's table: every add, edit, delete and single "
+                "test reloads both lists; timed from opening the page and asking "
+                "for the lists until the table painted the reloaded rows",
+            ),
+        ),
+    ]
 
 
 def _p3(found: dict[str, Any]) -> Row:
