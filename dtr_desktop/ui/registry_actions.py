@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
 )
 
@@ -139,8 +140,10 @@ class RegistryActions(QObject):
         row = QHBoxLayout()
         row.setSpacing(8)
         for button in self.buttons:
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             row.addWidget(button)
         row.addWidget(self.bar, 1)
+        row.addStretch(0)
         layout = self.page.layout()
         if isinstance(layout, QVBoxLayout):
             layout.addLayout(row)
