@@ -26,7 +26,10 @@ from dtr_desktop.domain.values import IntegrationDraft
         ("https://dtr.example.com:443", "https://dtr.example.com"),
         ("http://reg.local:80/", "http://reg.local"),
         ("localhost:5000", "https://localhost:5000"),
-        ("HTTPS://Registry.Example.com:5000/v2/", "https://registry.example.com:5000/v2"),
+        (
+            "HTTPS://Registry.Example.com:5000/v2/",
+            "https://registry.example.com:5000/v2",
+        ),
         ("127.0.0.1:5000", "https://127.0.0.1:5000"),
         ("[::1]:5000", "https://[::1]:5000"),
         ("https://[0:0:0:0:0:0:0:1]", "https://[::1]"),
