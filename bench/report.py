@@ -124,17 +124,28 @@ def notes_text(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def write_results(rows: list[Row], seconds: float, history: str = "") -> None:
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.1f} (1 min), {five:.1f} (5 min)"
+
+
+def write_results(
+    rows: list[Row], seconds: float, load_at_start: str, history: str = ""
+) -> None:
     """Replace the measured part of RESULTS.md; keep the hand-written history."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = (
         "# Benchmark results\n\n"
         f"Measured {now} by `make bench` in {seconds:.0f} s.\n\n"
         f"- Machine: {machine()}\n"
+        f"- Load average: at the start {load_at_start}; at the end "
+        f"{load_average()}\n"
         f"- Versions: {versions()}\n\n"
-        "Medians of whole runs, ± the interquartile range, n = timed runs "
-        "(after one untimed warm-up run). Ratios are ours ÷ baseline, "
-        "measured in the same run.\n\n"
+        "Medians ± the interquartile range; n = timed runs. P1, P5 and P7 time "
+        "whole processes (after one untimed run of each; ours and the baseline "
+        "alternate); P2, P3, P4, P6 and P8 are timed inside one warm process "
+        "running the real window or services. Ratios are ours ÷ baseline, "
+        "measured in the same run. Everything listens on 127.0.0.1 only.\n\n"
         f"{markdown_table(rows)}\n\n"
         "## Notes from this run\n\n"
         f"{notes_text(rows) or '- none'}\n"
