@@ -13,7 +13,7 @@ from bench.context import BIN, Context
 from bench.keyring_seed import store_docker_secrets, store_product_secrets
 from bench.report import Row, ratio_text
 from bench.seed import SeedIntegration, seed
-from bench.stats import run_checked, time_process
+from bench.stats import Command, run_checked, time_interleaved
 
 WHAT = "`docker-credential-dtr-desktop get`, 1,000 secrets in the keyring"
 GOAL = "≤ 2×"
@@ -63,8 +63,14 @@ def measure_p7(ctx: Context) -> list[Row]:
     ours_asked, theirs_asked = _host(ASKED), f"https://{_host(ASKED % DOCKER_SECRETS)}"
     _check_answer([str(helper), "get"], env, ours_asked, f"secret-{ASKED}")
     _check_answer([BASELINE, "get"], env, theirs_asked, "secret-")
-    ours = time_process([str(helper), "get"], ctx.runs * 2, env, ours_asked)
-    baseline = time_process([BASELINE, "get"], ctx.runs * 2, env, theirs_asked)
+    found = time_interleaved(
+        {
+            "ours": Command([str(helper), "get"], env, ours_asked),
+            "baseline": Command([BASELINE, "get"], env, theirs_asked),
+        },
+        ctx.runs * 2,
+    )
+    ours, baseline = found["ours"], found["baseline"]
     return [
         Row(
             "P7",

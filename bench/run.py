@@ -16,7 +16,14 @@ from pathlib import Path
 from bench.context import Context, Measure
 from bench.credential_lookup import measure_p7
 from bench.registries import measure_registries
-from bench.report import Row, not_measured, plain_table, read_history, write_results
+from bench.report import (
+    Row,
+    load_average,
+    not_measured,
+    plain_table,
+    read_history,
+    write_results,
+)
 from bench.startup import measure_p1
 from bench.window import measure_window
 
@@ -52,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     wanted = {part.strip().upper() for part in (args.only or "").split(",") if part}
     started = time.monotonic()
+    load_at_start = load_average()
     rows: list[Row] = []
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="dtr-bench-") as tmp:
         ctx = Context(Path(tmp), args.runs, stack)
@@ -63,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(plain_table(rows))
     if not args.no_write:
-        write_results(rows, seconds, read_history())
+        write_results(rows, seconds, load_at_start, read_history())
         print(f"\nwritten to bench/RESULTS.md ({seconds:.0f} s)")
     return 0
 

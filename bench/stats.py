@@ -64,24 +64,6 @@ def run_checked(
     return completed
 
 
-def time_process(
-    argv: Sequence[str],
-    runs: int,
-    env: Mapping[str, str] | None = None,
-    stdin: str | None = None,
-    warmup: int = 1,
-) -> Sample:
-    """Wall time of whole runs of a command, after ``warmup`` untimed runs."""
-    for _ in range(warmup):
-        run_checked(argv, env, stdin)
-    values = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run_checked(argv, env, stdin)
-        values.append((time.perf_counter() - start) * 1000)
-    return Sample(tuple(values))
-
-
 def environment(**overrides: str) -> dict[str, str]:
     """This process's environment with some variables set (or removed by "")."""
     env = dict(os.environ)
