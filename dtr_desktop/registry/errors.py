@@ -37,7 +37,7 @@ class Outcome(StrEnum):
 #: A short label per outcome, for a table cell or a status line.
 OUTCOME_LABELS: dict[Outcome, str] = {
     Outcome.OK: "Connected",
-    Outcome.UNVERIFIED: "Reachable, credentials not checked",
+    Outcome.UNVERIFIED: "Credentials not checked",
     Outcome.BAD_CREDENTIALS: "Wrong user name or password",
     Outcome.NO_PERMISSION: "No permission",
     Outcome.UNTRUSTED_CERTIFICATE: "Certificate not trusted",

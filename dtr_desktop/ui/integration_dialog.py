@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -183,6 +184,8 @@ class IntegrationDialog(QDialog):
         self.setWindowTitle(title or "Add integration")
         self.setMinimumWidth(760)
         layout = QVBoxLayout(self)
+        # Grow with the field messages instead of squeezing the rows together.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(12)
         heading = QLabel(title or "Add integration")

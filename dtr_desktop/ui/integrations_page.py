@@ -229,7 +229,7 @@ class IntegrationsPage(QWidget):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         )
         header.setStretchLastSection(True)
-        widths = (180, 165, 230, 120, 115, 100)
+        widths = (160, 170, 210, 95, 110, 165)
         for column, width in enumerate(widths[: len(HEADERS)]):
             header.resizeSection(column, width)
 

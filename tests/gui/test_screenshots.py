@@ -6,6 +6,7 @@ the offscreen platform, where fonts and window sizes are not what a user sees.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from dtr_desktop.domain import values
 from dtr_desktop.services import Services
 from dtr_desktop.ui.main_window import MainWindow
 from tests.gui.conftest import (
@@ -55,6 +57,14 @@ name = "Corporate DTR"
 type = "dtr"
 url = "https://dtr.corp.example"
 """
+# Last connection tests, as Test all leaves them (minutes before the shot).
+RESULTS = (
+    ("Production DTR", "ok", "Signed in; pull and push allowed.", 3),
+    ("Docker Hub", "ok", "Signed in.", 3),
+    ("Harbor staging", "bad-credentials", "The registry refused the password.", 3),
+    ("Build cache", "unverified", "Reachable; it asks for no credentials.", 3),
+    ("Quay mirror", "timeout", "No answer within 15 seconds.", 42),
+)
 USES = {
     "Payments": ("Production DTR", "Docker Hub", "Corporate DTR"),
     "Mobile apps": ("Production DTR", "Quay mirror"),
@@ -81,6 +91,13 @@ def seed(services: Services) -> None:
         services.subscriptions.add(subscription)
         for name in names:
             services.subscriptions.attach(subscription, name)
+    now = datetime.now(UTC).replace(tzinfo=None)  # stored as naive UTC
+    for name, outcome, message, minutes in RESULTS:
+        tested_at = now - timedelta(minutes=minutes)
+        services.integrations.record_test(
+            services.integrations.get(name).id,
+            values.TestResult(outcome=outcome, message=message, tested_at=tested_at),
+        )
 
 
 def save(qtbot: QtBot, widget: QWidget, name: str) -> Path:
