@@ -70,6 +70,22 @@ class PolicyService:
             ) from None
         return policy.rules if policy else Rules()
 
+    def attaches(self, subscription: str, integration_key: str) -> bool:
+        """Whether the policy itself attaches that integration to that subscription."""
+        from dtr_desktop.domain.validation import name_key
+        from dtr_desktop.policy import PolicyError
+
+        try:
+            policy = self.load()
+        except PolicyError:
+            return False
+        wanted = name_key(subscription)
+        return any(
+            name_key(managed.name) == wanted
+            and integration_key in managed.integration_keys
+            for managed in (policy.subscriptions if policy else ())
+        )
+
     def check_integration(
         self, draft: IntegrationDraft, current: IntegrationDraft | None = None
     ) -> None:

@@ -88,9 +88,18 @@ class SubscriptionService:
         with self._services.session() as session:
             row = SubscriptionStore(session).row_by_name(subscription)
             target = IntegrationStore(session).row_by_name(integration)
+            if _policy_link(self._services, row.name, target.policy_key):
+                raise ManagedByPolicy(
+                    f"Your administrator's policy attaches {target.name!r} to "
+                    f"{row.name!r}; it cannot be detached here."
+                )
             changed = SubscriptionStore(session).detach(row, target)
         log.info("integration %s detached from subscription %s", target.id, row.id)
         return changed
+
+
+def _policy_link(services: Services, subscription: str, key: str | None) -> bool:
+    return key is not None and services.policy.attaches(subscription, key)
 
 
 def _refuse_if_managed(managed: bool, name: str, verb: str) -> None:

@@ -248,3 +248,17 @@ def test_an_invalid_file_is_reported_and_data_is_untouched(
         services.integrations.add(
             IntegrationDraft("New", "registry", "team.corp.example"), None
         )
+
+
+def test_links_the_policy_makes_cannot_be_detached(
+    services: Services, policy_file: Path
+) -> None:
+    assert apply_policy_at_start(services) == []
+    services.subscriptions.attach("Production", "Mirror")
+
+    with pytest.raises(ManagedByPolicy) as caught:
+        services.subscriptions.detach("Production", "Corp DTR")
+
+    assert "policy attaches 'Corp DTR'" in str(caught.value)
+    assert services.subscriptions.detach("Production", "Mirror") is True
+    assert services.subscriptions.get("Production").integrations == ("Corp DTR",)
