@@ -17,9 +17,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from bench.delay_proxy import DelayingProxy
 from tests.fakes import loopback
 from tests.fakes.loopback import LoopbackServer
 from tests.fakes.pki import TestPki, make_test_pki, make_token_signer
@@ -27,6 +28,8 @@ from tests.fakes.tokens import TokenService, TokenUser
 from tests.integration import registry_servers as fixtures
 
 USER = "alice"
+#: Half the round trip to a "far" registry: 20 ms, a registry in the same region.
+FAR_ONE_WAY = 0.010
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +145,41 @@ def _start(
     )
 
 
+def _port(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
+
+
+def _behind_proxy(stack: ExitStack, registry: Registry, kind: str) -> Registry:
+    proxy = stack.enter_context(DelayingProxy(_port(registry.url), FAR_ONE_WAY))
+    return replace(
+        registry,
+        name=f"{registry.name}-far",
+        url=f"https://127.0.0.1:{proxy.port}",
+        auth=kind,
+    )
+
+
+def _far_away(
+    stack: ExitStack,
+    files: dict[str, Path],
+    pki: TestPki,
+    token_url: str,
+    htpasswd: Registry,
+) -> list[Registry]:
+    """The same kinds of registry, each request and reply delayed as if remote.
+
+    The token registry's realm must point at the delayed token service too,
+    so it is a registry of its own.
+    """
+    token_proxy = stack.enter_context(DelayingProxy(_port(token_url), FAR_ONE_WAY))
+    far_token_url = f"https://127.0.0.1:{token_proxy.port}"
+    token = _start(stack, "tls-token-far", files, pki, far_token_url)
+    return [
+        _behind_proxy(stack, htpasswd, "htpasswd-far"),
+        _behind_proxy(stack, token, "token-far"),
+    ]
+
+
 def serve(base: Path) -> None:
     # The test token service writes a reply's headers and body separately;
     # with Nagle's algorithm on, the client's delayed ACK then holds every
@@ -156,6 +194,7 @@ def serve(base: Path) -> None:
             _start(stack, "tls-htpasswd", files, pki, None),
             _start(stack, "tls-token", files, pki, token_url),
         ]
+        registries += _far_away(stack, files, pki, token_url, registries[0])
         described = base / "servers.json"
         described.touch(mode=0o600)
         described.write_text(json.dumps([asdict(r) for r in registries]))
@@ -165,7 +204,11 @@ def serve(base: Path) -> None:
 
 @contextmanager
 def running_servers(base: Path) -> Iterator[dict[str, Registry]]:
-    """Start ``python -m bench.servers`` and yield its registries by auth kind."""
+    """Start ``python -m bench.servers`` and yield its registries by kind.
+
+    Kinds: ``htpasswd`` and ``token`` on 127.0.0.1, and ``htpasswd-far`` and
+    ``token-far``, the same behind proxies that add a 20 ms round trip.
+    """
     base.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
     process = subprocess.Popen(

@@ -111,6 +111,9 @@ def main() -> int:
     try:
         result["p4"] = p4(plan["registry"], plan["runs"])
         result["p6"] = p6(Path(plan["data_dir"]), plan["one_id"], plan["runs"])
+        result["p6_far"] = p6(
+            Path(plan["far_data_dir"]), plan["far_one_id"], plan["runs"] // 3
+        )
     except Exception as error:  # reported to the harness, which shows it
         result["error"] = f"{type(error).__name__}: {error}"
     print("result " + json.dumps(result), flush=True)
