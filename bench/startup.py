@@ -28,7 +28,7 @@ class PaintRun:
 
 
 def run_to_paint(
-    argv: Sequence[str], env: Mapping[str, str], timeout: float = 120.0
+    argv: Sequence[str], env: Mapping[str, str], timeout: float = 60.0
 ) -> PaintRun:
     start = time.monotonic()
     done = subprocess.run(
