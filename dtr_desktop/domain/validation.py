@@ -19,31 +19,51 @@ from dtr_desktop.domain.values import IntegrationDraft
 NAME_MAX = 64
 USERNAME_MAX = 255
 EMAIL_MAX = 254
-PASSWORD_MAX = 8192
+# Long enough for cloud registries' access tokens, which run to a few KB.
+PASSWORD_MAX = 65536
 URL_MAX = 2048
+HOST_MAX = 253
 
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _HOST_LABEL_RE = re.compile(r"^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_PATH_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
+# Format characters that are part of ordinary text: the joiners inside emoji
+# sequences and in Persian and Indic words.
+_JOINERS = {"\u200c", "\u200d"}
+# Letters that render as nothing: Hangul fillers and the braille blank.
+_BLANKS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
 
 
 def has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(char) in _INVISIBLE for char in text)
+    return any(
+        unicodedata.category(char) in _INVISIBLE and char not in _JOINERS
+        for char in text
+    )
 
 
 def normalize_name(name: str) -> str:
-    return name.strip()
+    """Trimmed, in Unicode's composed form, so one name has one spelling."""
+    return unicodedata.normalize("NFC", name.strip())
 
 
 def name_key(name: str) -> str:
-    """The form of a name that uniqueness is checked on (case-insensitive)."""
-    return normalize_name(name).casefold()
+    """The form of a name that uniqueness is checked on.
+
+    Case and Unicode's compatibility variants (composed or decomposed
+    accents, full-width letters, ligatures) do not make a different name.
+    """
+    return unicodedata.normalize("NFKC", normalize_name(name)).casefold()
+
+
+def _is_blank(text: str) -> bool:
+    return all(char.isspace() or char in _BLANKS for char in text)
 
 
 def name_error(name: str) -> str | None:
     name = normalize_name(name)
-    if not name:
+    if _is_blank(name):
         return "Enter a name for the integration."
     if len(name) > NAME_MAX:
         return f"Use at most {NAME_MAX} characters (this has {len(name)})."
@@ -85,9 +105,12 @@ def password_error(password: str, username: str) -> str | None:
     if username and not password:
         return "Enter the password or access token."
     if len(password) > PASSWORD_MAX:
-        return f"Use at most {PASSWORD_MAX} characters."
+        return f"Use at most {PASSWORD_MAX} characters for the password."
     if "\x00" in password:
         return "The password cannot contain a NUL character."
+    if any("\ud800" <= char <= "\udfff" for char in password):
+        # What undecodable bytes on standard input turn into.
+        return "The password must be UTF-8 text."
     return None
 
 
@@ -121,8 +144,20 @@ def normalize_url(raw: str) -> str:
     port = _port_suffix(parts.netloc)
     if port == {"https": ":443", "http": ":80"}[scheme]:
         port = ""
-    path = parts.path.rstrip("/")
+    path = _normalize_path(parts.path)
     return f"{scheme}://{host}{port}{path}"
+
+
+def _normalize_path(path: str) -> str:
+    """A path prefix of plain segments (some registries live below one)."""
+    segments = [segment for segment in path.split("/") if segment]
+    for segment in segments:
+        if segment in (".", "..") or not _PATH_SEGMENT_RE.match(segment):
+            raise ValueError(
+                "The URL's path may only hold letters, digits and . _ ~ - "
+                "between slashes; most registries need no path at all."
+            )
+    return "".join(f"/{segment}" for segment in segments)
 
 
 def _split_url(text: str) -> SplitResult:
@@ -154,27 +189,56 @@ def _normalize_host(netloc: str) -> str:
     host, _ = _split_netloc(netloc)
     if not host:
         raise ValueError("The URL needs a host name, e.g. registry.example.com.")
+    if "%" in host:
+        raise ValueError("Remove the %-escape or %zone from the host name.")
     if host.startswith("["):
         try:
             address = ipaddress.IPv6Address(host[1:-1])
         except ValueError:
             raise ValueError(f"{host} is not a valid IPv6 address.") from None
         return f"[{address.compressed}]"
-    try:
-        ascii_host = host.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        raise ValueError(f"{host!r} is not a valid host name.") from None
-    labels = ascii_host.rstrip(".").split(".")
+    ascii_host = canonical_host(host)
+    if len(ascii_host) > HOST_MAX:
+        raise ValueError(f"A host name has at most {HOST_MAX} characters.")
+    labels = ascii_host.split(".")
     if not all(_HOST_LABEL_RE.match(label) for label in labels):
         raise ValueError(f"{host!r} is not a valid host name.")
-    return ascii_host.rstrip(".")
+    if labels[-1].isdigit() or labels[-1].startswith("0x"):
+        _check_ipv4(ascii_host)
+    return ascii_host
+
+
+def canonical_host(host: str) -> str:
+    """The lowercase ASCII form of a host name; raises ``ValueError``.
+
+    International names are encoded by IDNA 2008 with UTS 46 mapping, as
+    browsers and Go's resolver do; Python's own ``idna`` codec follows the
+    older rules, which turn some names (``straße``) into another domain.
+    """
+    host = host.rstrip(".")
+    if host.isascii():
+        return host.lower()
+    import idna
+
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        raise ValueError(f"{host!r} is not a valid host name.") from None
+
+
+def _check_ipv4(host: str) -> None:
+    """A numeric host must be a plain dotted quad, not 127.1 or 0x7f.1."""
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        raise ValueError(f"{host} is not a valid IPv4 address.") from None
 
 
 def _port_suffix(netloc: str) -> str:
     _, port = _split_netloc(netloc)
     if port is None:
         return ""
-    if not port.isdigit() or not 1 <= int(port) <= 65535:
+    if not (port.isascii() and port.isdigit()) or not 1 <= int(port) <= 65535:
         raise ValueError("The port must be a number from 1 to 65535.")
     return f":{int(port)}"
 
@@ -234,17 +298,25 @@ _DOCKER_HUB_ALIASES = {
 def registry_host_key(server: str) -> str:
     """The host[:port] that identifies a registry, whatever way it is written.
 
-    Docker Hub's several names are one key, ``docker.io``; a scheme, a path
-    and letter case make no difference.
+    Docker Hub's several names are one key, ``docker.io``; a scheme, a path,
+    letter case, the scheme's default port and the spelling of an
+    international name make no difference. Never raises: the credential
+    helper looks up whatever docker hands it.
     """
     text = server.strip()
     if not _SCHEME_RE.match(text):
         text = "https://" + text
-    netloc = urlsplit(text).netloc.rsplit("@", 1)[-1].lower()
-    host, port = _split_netloc(netloc) if netloc else ("", None)
-    host = host.rstrip(".")
+    scheme, rest = text.split("://", 1)
+    netloc = rest.split("/", 1)[0].rsplit("@", 1)[-1]
+    try:
+        host, port = _split_netloc(netloc)
+        host = host.lower() if host.startswith("[") else canonical_host(host)
+    except ValueError:
+        return netloc.lower()
     if host in _DOCKER_HUB_ALIASES:
         host = "docker.io"
-    if port and port.isdigit() and not (host == "docker.io" and port == "443"):
-        return f"{host}:{int(port)}"
+    if port and port.isascii() and port.isdigit():
+        default = 80 if scheme.lower() == "http" else 443
+        if int(port) != default:
+            return f"{host}:{int(port)}"
     return host

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from dtr_desktop.domain.errors import (
     IntegrationInUse,
@@ -200,6 +201,10 @@ class IntegrationStore:
     def _flush_checking_name(self, name: str) -> None:
         try:
             self.session.flush()
+        except StaleDataError:
+            # Deleted by another window or command while this edit was open.
+            self.session.rollback()
+            raise IntegrationNotFound(name) from None
         except IntegrityError:
             self.session.rollback()
             raise ValidationError(
@@ -282,9 +287,15 @@ class SubscriptionStore:
         """Attach; False when it already was."""
         if integration in row.integrations:
             return False
-        self.session.execute(
-            insert(links).values(subscription_id=row.id, integration_id=integration.id)
-        )
+        try:
+            self.session.execute(
+                insert(links).values(
+                    subscription_id=row.id, integration_id=integration.id
+                )
+            )
+        except IntegrityError:
+            # Deleted by another window or command since it was looked up.
+            raise IntegrationNotFound(integration.name) from None
         self.session.expire(row, ["integrations"])
         return True
 

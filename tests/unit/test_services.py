@@ -226,3 +226,38 @@ def test_the_database_itself_refuses_deleting_a_used_integration(
         connection.execute("PRAGMA foreign_keys=ON")
         with pytest.raises(sqlite3.IntegrityError):
             connection.execute("DELETE FROM integrations")
+
+
+def test_an_integration_deleted_meanwhile_is_reported_not_crashed(
+    services: Services, data_dir: Path
+) -> None:
+    """Another window or command deletes the row between lookup and write."""
+    from dtr_desktop.store.models import IntegrationRow
+    from dtr_desktop.store.queries import IntegrationStore, SubscriptionStore
+
+    added = services.integrations.add(dtr_draft(), PASSWORD)
+    services.subscriptions.add("web")
+    with services.session() as session:
+        row = session.get(IntegrationRow, added.id)
+        subscription = SubscriptionStore(session).row_by_name("web")
+        assert row is not None
+        with sqlite3.connect(database_path(data_dir)) as other:
+            other.execute("DELETE FROM integrations")
+        with pytest.raises(IntegrationNotFound):
+            SubscriptionStore(session).attach(subscription, row)
+    with services.session() as session:
+        services.integrations.add(dtr_draft("Second"), PASSWORD)
+        row = IntegrationStore(session).row_by_name("Second")
+        with sqlite3.connect(database_path(data_dir)) as other:
+            other.execute("DELETE FROM integrations")
+        with pytest.raises(IntegrationNotFound):
+            IntegrationStore(session).update(row, dtr_draft("Renamed"))
+
+
+def test_names_differing_only_in_unicode_form_are_one_name(
+    services: Services,
+) -> None:
+    services.integrations.add(dtr_draft("caf\u00e9"), PASSWORD)
+
+    with pytest.raises(ValidationError):
+        services.integrations.add(dtr_draft("CAFE\u0301"), PASSWORD)

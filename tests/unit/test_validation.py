@@ -145,3 +145,81 @@ def test_clean_draft_normalises() -> None:
 )
 def test_registry_host_keys(server: str, key: str) -> None:
     assert registry_host_key(server) == key
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # IDNA 2008: ß and ẞ keep their own domain instead of becoming "ss".
+        ("https://straße.example.test", "https://xn--strae-oqa.example.test"),
+        ("https://faß.de", "https://xn--fa-hia.de"),
+        ("https://BÜCHER.example", "https://xn--bcher-kva.example"),
+        ("https://10.1.2.3:5000", "https://10.1.2.3:5000"),
+        ("https://reg.example/team//sub/", "https://reg.example/team/sub"),
+    ],
+)
+def test_international_and_numeric_hosts(typed: str, expected: str) -> None:
+    assert normalize_url(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("https://" + "a" * 60 + ("." + "b" * 60) * 4, "at most 253"),
+        ("https://999.1.1.1", "not a valid IPv4"),
+        ("https://127.1", "not a valid IPv4"),
+        ("https://0x7f.1", "not a valid IPv4"),
+        ("https://[fe80::1%25eth0]", "%zone"),
+        ("https://[fe80::1%eth0]", "%zone"),
+        ("https://host:²", "1 to 65535"),
+        ("https://host:٥٠٠٠", "1 to 65535"),
+        ("https://reg.example/%00", "path"),
+        ("https://reg.example/a/../../x", "path"),
+        ("https://reg.example/ünï", "path"),
+    ],
+)
+def test_hosts_ports_and_paths_that_are_refused(typed: str, reason: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        normalize_url(typed)
+    assert reason in str(caught.value)
+
+
+def test_names_compare_in_one_unicode_form() -> None:
+    from dtr_desktop.domain.validation import name_key, normalize_name
+
+    composed, decomposed = "caf\u00e9", "cafe\u0301"
+    assert name_key(composed) == name_key(decomposed)
+    assert normalize_name(decomposed) == composed
+    assert name_key("ＰＲＯＤ") == name_key("prod")
+
+
+@pytest.mark.parametrize("blank", ["\u3164", "\u2800 \u2800", "\u115f"])
+def test_names_that_render_as_nothing_are_refused(blank: str) -> None:
+    assert name_error(blank) == "Enter a name for the integration."
+
+
+def test_emoji_sequences_are_ordinary_text() -> None:
+    assert name_error("Family 👨\u200d👩\u200d👧 builds") is None
+    assert name_error("bad\u202eevil") is not None  # right-to-left override
+
+
+def test_long_tokens_fit_and_undecodable_bytes_do_not() -> None:
+    assert password_error("t" * 9000, "bob") is None
+    assert "at most 65536" in (password_error("t" * 65537, "bob") or "")
+    assert password_error("ok\udcff", "bob") == "The password must be UTF-8 text."
+
+
+@pytest.mark.parametrize(
+    ("server", "key"),
+    [
+        ("reg443.example.test:443", "reg443.example.test"),
+        ("https://reg443.example.test:443/", "reg443.example.test"),
+        ("http://reg80.example.test:80", "reg80.example.test"),
+        ("reg.example.test:80", "reg.example.test:80"),
+        ("bücher.example.test", "xn--bcher-kva.example.test"),
+        ("https://docker.io:443", "docker.io"),
+        ("[broken", "[broken"),
+    ],
+)
+def test_host_keys_match_how_urls_are_stored(server: str, key: str) -> None:
+    assert registry_host_key(server) == key
