@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,8 @@ from dtr_desktop.domain.errors import StoreError
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "dtr-desktop.sqlite3"
-HEAD_REVISION = "0001"
+KNOWN_REVISIONS = ("0001",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]
 BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -43,17 +46,43 @@ def make_engine(path: Path) -> Engine:
 
 
 def current_revision(path: Path) -> str | None:
-    """The schema revision of a database file, read without loading alembic."""
+    """The schema revision of a database file, read without loading alembic.
+
+    None when there is no database yet; ``StoreError`` when the file cannot
+    be read or is not a dtr-desktop database, so nothing migrates over it.
+    """
     if not path.exists():
         return None
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-            row = connection.execute(
-                "SELECT version_num FROM alembic_version"
-            ).fetchone()
-    except sqlite3.Error:
-        return None
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            tables = {row[0] for row in db.execute(_TABLES)}
+            if "alembic_version" not in tables:
+                if tables:
+                    raise StoreError(
+                        f"{path} is not a dtr-desktop database. Move it away, or "
+                        "start with another --data-dir."
+                    )
+                return None
+            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise _unreadable(path, error) from None
     return str(row[0]) if row else None
+
+
+_TABLES = "SELECT name FROM sqlite_master WHERE type='table'"
+
+
+def _unreadable(path: Path, error: sqlite3.DatabaseError) -> StoreError:
+    reason = str(error)
+    if "not a database" in reason:
+        return StoreError(
+            f"{path} is not a dtr-desktop database (or it is damaged). Move it "
+            "away, or start with another --data-dir."
+        )
+    return StoreError(
+        f"The database {path} could not be read ({reason}). Check that the disk "
+        "has free space and the folder is yours."
+    )
 
 
 def migrate(path: Path) -> None:
@@ -62,12 +91,39 @@ def migrate(path: Path) -> None:
     The check is a single read of ``alembic_version``; alembic is only
     imported when there is something to do, which keeps start-up quick.
     """
-    if current_revision(path) == HEAD_REVISION:
+    revision = current_revision(path)
+    if revision == HEAD_REVISION:
         return
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StoreError(
+            f"The database {path} was written by a newer dtr-desktop (schema "
+            f"{revision}). Update dtr-desktop, or start with another --data-dir."
+        )
+    _create_private(path)
+    _upgrade(path)
+    log.info("database %s migrated to revision %s", path, HEAD_REVISION)
+
+
+def _create_private(path: Path) -> None:
+    """The folder and the file readable by their owner only.
+
+    Names, user names, URLs and CA certificates are nobody else's business;
+    SQLite gives its -wal and -shm files the database file's mode.
+    """
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as error:
+        raise StoreError(
+            f"The data folder {path.parent} cannot be used ({error.strerror}). "
+            "Choose a writable folder with --data-dir."
+        ) from None
+
+
+def _upgrade(path: Path) -> None:
     from alembic import command
     from alembic.config import Config
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["database_path"] = path
@@ -79,7 +135,6 @@ def migrate(path: Path) -> None:
             f"The database {path} could not be upgraded ({type(error).__name__}). "
             "Make sure the folder is writable, or start with another --data-dir."
         ) from error
-    log.info("database %s migrated to revision %s", path, HEAD_REVISION)
 
 
 def open_database(data_dir: Path) -> Engine:
