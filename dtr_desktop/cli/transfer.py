@@ -86,9 +86,12 @@ def import_docker_config(args: argparse.Namespace, services: Services) -> int:
         return EXIT_OK
     choices = [_choice(candidate, args.update) for candidate in candidates]
     _print_preview(choices)
+    refused = sum(1 for candidate in candidates if candidate.problem)
+    if refused:
+        print(f"{refused} of {len(candidates)} entries cannot be imported.")
     if args.dry_run:
         print("Dry run: nothing was saved.")
-        return EXIT_OK
+        return EXIT_ERROR if refused else EXIT_OK
     report = interop.apply_import(choices)
     _print_report(report)
     if args.remove_plaintext:
@@ -102,7 +105,7 @@ def import_docker_config(args: argparse.Namespace, services: Services) -> int:
             "The imported passwords are still written in plain text in the "
             "files; run again with --remove-plaintext to remove them."
         )
-    return EXIT_ERROR if report.failed else EXIT_OK
+    return EXIT_ERROR if report.failed or refused else EXIT_OK
 
 
 def _choice(candidate: ImportCandidate, update: bool) -> ImportChoice:

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -254,6 +255,7 @@ class DockerInteropService:
         for file in chosen:
             for login in read_logins(file, self._helper_timeout):
                 candidates.append(_candidate(login, by_host, len(candidates)))
+        candidates = _mark_repeats(candidates)
         log.info("import preview: %d entries", len(candidates))
         return candidates
 
@@ -492,7 +494,13 @@ class DockerInteropService:
             text = kubernetes_secret(secret_name or chosen.name, config)
         else:
             text = json.dumps(config, indent="\t") + "\n"
-        write_private_file(path, text.encode("utf-8"))
+        try:
+            write_private_file(path, text.encode("utf-8"))
+        except OSError as error:
+            raise DockerInteropError(
+                f"{path} could not be written ({error.strerror}); choose a file in "
+                "a folder you can write to."
+            ) from None
         log.info("exported subscription %s as %s", chosen.id, format)
         return ExportResult(path, format, tuple(used), tuple(left_out))
 
@@ -526,7 +534,9 @@ def registry_url(server: str, host_key: str) -> str:
 
 
 def _host_or_error(server_url: str) -> str:
+    """The host key of a server docker names; refuses what a URL may not hold."""
     try:
+        normalize_url(server_url)
         host = registry_host_key(server_url)
     except ValueError as error:
         raise ValidationError({"server": str(error)}) from None
@@ -575,14 +585,42 @@ def _login_problem(login: FoundLogin, host: str) -> str | None:
     return why
 
 
-_K8S_NAME_RE = re.compile(r"[^a-z0-9.-]+")
+_K8S_LABEL_JUNK_RE = re.compile(r"[^a-z0-9]+")
 K8S_NAME_MAX = 253
 
 
 def kubernetes_name(text: str) -> str:
-    """A valid Kubernetes object name (DNS subdomain) made from ``text``."""
-    name = _K8S_NAME_RE.sub("-", text.lower()).strip("-.")[:K8S_NAME_MAX]
+    """A valid Kubernetes object name (DNS-1123 subdomain) made from ``text``.
+
+    Accents are dropped (``Ünïcode`` → ``unicode``); every dot-separated
+    label starts and ends with a letter or digit.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+    labels = [
+        _K8S_LABEL_JUNK_RE.sub("-", label).strip("-")
+        for label in ascii_text.decode("ascii").lower().split(".")
+    ]
+    name = ".".join(label for label in labels if label)[:K8S_NAME_MAX]
     return name.strip("-.") or "registry-credentials"
+
+
+def _mark_repeats(candidates: list[ImportCandidate]) -> list[ImportCandidate]:
+    """A registry listed twice (two files, two spellings) is imported once."""
+    first: dict[str, ImportCandidate] = {}
+    marked: list[ImportCandidate] = []
+    for candidate in candidates:
+        earlier = first.get(candidate.host_key) if candidate.importable else None
+        if earlier is None:
+            if candidate.importable:
+                first[candidate.host_key] = candidate
+            marked.append(candidate)
+            continue
+        problem = (
+            f"the same registry as {earlier.server} in {earlier.source}, "
+            "which is imported instead"
+        )
+        marked.append(replace(candidate, problem=problem, secret=""))
+    return marked
 
 
 def kubernetes_secret(name: str, docker_config: Mapping[str, object]) -> str:

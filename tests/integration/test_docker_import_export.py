@@ -194,7 +194,8 @@ def test_dry_run_saves_nothing_and_bad_entries_are_named(
         )
     )
     dry = dtr("import", "docker-config", "--file", str(config), "--dry-run")
-    assert dry.returncode == 0, dry.stderr
+    assert dry.returncode == 1, "entries that cannot be imported make it fail"
+    assert "2 of 3 entries cannot be imported." in dry.stdout
     assert "create good.example.com" in dry.stdout
     assert "cannot import bad.example.com" in dry.stdout and "base64" in dry.stdout
     assert "docker-credential-not-installed-here is not installed" in dry.stdout

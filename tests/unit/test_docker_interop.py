@@ -11,7 +11,7 @@ import pytest
 
 from dtr_desktop.docker_config.files import read_config
 from dtr_desktop.docker_config.locations import CredentialFile
-from dtr_desktop.domain.errors import IntegrationInUse
+from dtr_desktop.domain.errors import IntegrationInUse, ValidationError
 from dtr_desktop.domain.values import IntegrationDraft
 from dtr_desktop.services import Services
 from dtr_desktop.services.docker_interop import (
@@ -331,9 +331,61 @@ def test_export_without_any_login_refuses(
     ("text", "name"),
     [
         ("CI Pipeline", "ci-pipeline"),
-        ("--Ünïcode__x--", "n-code-x"),
+        ("--Ünïcode__x--", "unicode-x"),
+        ("Ünïcode Sub", "unicode-sub"),
+        ("a..b", "a.b"),
+        ("a.-b", "a.b"),
+        ("web-.shop", "web.shop"),
         ("!!", "registry-credentials"),
     ],
 )
 def test_kubernetes_names(text: str, name: str) -> None:
     assert kubernetes_name(text) == name
+
+
+def test_one_registry_listed_twice_is_imported_once(
+    services: Services, interop: DockerInteropService, home: Path
+) -> None:
+    docker_config(
+        home,
+        {
+            "auths": {
+                "good.example.test": {"auth": b64("alice:pw1")},
+                "GOOD.EXAMPLE.TEST": {"auth": b64("alice:pw2")},
+                "https://index.docker.io/v1/": {"auth": b64("hub:pw3")},
+                "docker.io": {"auth": b64("hub:pw4")},
+            }
+        },
+    )
+
+    candidates = interop.preview_import()
+    report = interop.apply_import(
+        [ImportChoice(c, c.suggested_action) for c in candidates]
+    )
+
+    assert [c.importable for c in candidates] == [True, False, True, False]
+    assert "the same registry as good.example.test" in (candidates[1].problem or "")
+    assert sorted(report.created) == ["docker.io", "good.example.test"]
+    assert len(keyring_items()) == 2
+
+
+@pytest.mark.parametrize(
+    "server", ["ftp://prod.example.test", "https://u:p@prod.example.test"]
+)
+def test_store_login_refuses_what_a_registry_url_may_not_be(
+    services: Services, interop: DockerInteropService, server: str
+) -> None:
+    add(services, "Prod", "https://prod.example.test")
+
+    with pytest.raises(ValidationError):
+        interop.store_login(server, "someone-else", "other")
+
+    assert services.integrations.get("Prod").username == "bob"
+    assert [secret for _, secret in keyring_items()] == ["existing-pw"]
+
+
+def test_export_to_a_missing_folder_says_so(
+    interop: DockerInteropService, subscription: str, tmp_path: Path
+) -> None:
+    with pytest.raises(DockerInteropError, match="could not be written"):
+        interop.export(subscription, "docker-config", tmp_path / "nope" / "c.json")
