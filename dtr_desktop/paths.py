@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 APP_NAME = "dtr-desktop"
@@ -31,29 +31,86 @@ def log_dir(data: Path, overridden: bool) -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
-def setup_logging(directory: Path, verbose: bool = False) -> None:
-    """A rotating file in the log dir, and stderr when asked for."""
+def setup_logging(
+    directory: Path, verbose: bool = False, defer_file: bool = False
+) -> Callable[[], None]:
+    """A rotating file in the log dir, and stderr when asked for.
+
+    With ``defer_file`` the file is opened only when the returned function
+    is called: the window calls it after its first paint, since importing
+    ``logging.handlers`` and opening the file cost ~20 ms of start-up.
+    Records logged until then are kept and written first.
+    """
     root = logging.getLogger("dtr_desktop")
     if getattr(root, "_dtr_configured", False):
-        return
+        return _nothing
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     formatter = logging.Formatter(LOG_FORMAT)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            directory / f"{APP_NAME}.log",
-            maxBytes=1_000_000,
-            backupCount=3,
-            encoding="utf-8",
-        )
-        handler.setFormatter(formatter)
-        root.addHandler(handler)
-    except OSError as error:
-        print(
-            f"dtr-desktop: cannot write logs to {directory}: {error}", file=sys.stderr
-        )
     if verbose:
         stream = logging.StreamHandler(sys.stderr)
         stream.setFormatter(formatter)
         root.addHandler(stream)
     root._dtr_configured = True  # type: ignore[attr-defined]
+    if not defer_file:
+        _add_file_handler(root, directory, formatter)
+        return _nothing
+    early = _EarlyRecords()
+    root.addHandler(early)
+    return lambda: _open_deferred(root, early, directory, formatter)
+
+
+def _nothing() -> None:
+    return None
+
+
+class _EarlyRecords(logging.Handler):
+    """Keeps the records logged before the log file is open (at most 1,000)."""
+
+    LIMIT = 1000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.records) < self.LIMIT:
+            self.records.append(record)
+
+
+def _open_deferred(
+    root: logging.Logger,
+    early: _EarlyRecords,
+    directory: Path,
+    formatter: logging.Formatter,
+) -> None:
+    if early not in root.handlers:
+        return
+    root.removeHandler(early)
+    handler = _add_file_handler(root, directory, formatter)
+    if handler is not None:
+        for record in early.records:
+            handler.handle(record)
+    early.records.clear()
+
+
+def _add_file_handler(
+    root: logging.Logger, directory: Path, formatter: logging.Formatter
+) -> logging.Handler | None:
+    import logging.handlers
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            directory / f"{APP_NAME}.log",
+            maxBytes=1_000_000,
+            backupCount=3,
+            encoding="utf-8",
+        )
+    except OSError as error:
+        print(
+            f"dtr-desktop: cannot write logs to {directory}: {error}", file=sys.stderr
+        )
+        return None
+    handler.setFormatter(formatter)
+    root.addHandler(handler)
+    return handler

@@ -22,8 +22,14 @@ log = logging.getLogger(__name__)
 EXIT_AFTER_PAINT_ENV = "DTR_DESKTOP_EXIT_AFTER_PAINT"
 
 
-def run(data_dir: Path, verbose: bool) -> int:
-    """Open the main window on ``data_dir``; returns the exit code."""
+def run(
+    data_dir: Path, verbose: bool, after_paint: Callable[[], None] | None = None
+) -> int:
+    """Open the main window on ``data_dir``; returns the exit code.
+
+    ``after_paint`` runs once the window has painted, before the account
+    opens (the command line opens its log file there).
+    """
     problem = display_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -45,13 +51,19 @@ def run(data_dir: Path, verbose: bool) -> int:
     services = Services(data_dir)
     window = MainWindow(services, window_settings(data_dir))
     window.show()
-    after_first_paint(window, window.start)
+    after_first_paint(window, lambda: _started(window.start, after_paint))
     if os.environ.get(EXIT_AFTER_PAINT_ENV) == "1":
         _exit_after_first_paint(window)
     code = app.exec()
     services.close()
     log.info("exiting with %s", code)
     return code
+
+
+def _started(start: Callable[[], None], after: Callable[[], None] | None) -> None:
+    if after is not None:
+        after()
+    start()
 
 
 def after_first_paint(widget: object, callback: Callable[[], None]) -> None:

@@ -79,7 +79,7 @@ class IntegrationsPage(QWidget):
         data.changed.connect(self._reload)
         self.docker = DockerActions(self, toolbar)
         self.registry = RegistryActions(self)
-        self._update_buttons()
+        self._reload()
 
     # what the user does -------------------------------------------------
 
