@@ -139,11 +139,10 @@ def version() -> int:
 def read_secret(data: Path, integration_id: str) -> str | None:
     """The integration's secret: straight from D-Bus when safe, else via keyring."""
     from dtr_desktop.docker_config import fast_secret
-    from dtr_desktop.secret_store.keyring_store import SERVICE_NAME
 
     if fast_secret.quick_read_allowed(data):
         try:
-            return fast_secret.read_secret(SERVICE_NAME, integration_id)
+            return fast_secret.read_secret(fast_secret.SERVICE_NAME, integration_id)
         except fast_secret.NeedsKeyring:
             pass
     return _keyring_secret(data, integration_id)

@@ -24,6 +24,10 @@ from pathlib import Path
 from typing import Any
 
 CHOICE_FILE = "credential-helper-keyring.json"
+# The keyring service the app stores its secrets under, as
+# dtr_desktop.secret_store.keyring_store.SERVICE_NAME (not imported: that
+# module loads logging and threading; a test checks the two agree).
+SERVICE_NAME = "dtr-desktop"
 SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
 DBUS_TIMEOUT = 5.0
 

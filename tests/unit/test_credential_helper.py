@@ -213,3 +213,10 @@ def test_the_helper_finds_the_same_data_dir_as_the_app(
         paths.APP_NAME,
         paths.DATA_DIR_ENV,
     )
+
+
+def test_the_quick_read_asks_for_the_service_the_app_stores_under() -> None:
+    from dtr_desktop.docker_config import fast_secret
+    from dtr_desktop.secret_store import SERVICE_NAME
+
+    assert fast_secret.SERVICE_NAME == SERVICE_NAME
