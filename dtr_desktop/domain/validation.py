@@ -9,12 +9,17 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from dataclasses import replace
+from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit
 
 from dtr_desktop.domain.errors import ValidationError
-from dtr_desktop.domain.providers import PROVIDERS, provider_by_id
-from dtr_desktop.domain.values import IntegrationDraft
+
+if TYPE_CHECKING:
+    from dtr_desktop.domain.values import IntegrationDraft
+
+# The credential helper imports this module for ``registry_host_key`` before
+# every docker pull, so the providers, the value classes (dataclasses) and
+# the patterns are loaded on first use, not here; ``re`` caches the patterns.
 
 NAME_MAX = 64
 USERNAME_MAX = 255
@@ -24,10 +29,10 @@ PASSWORD_MAX = 65536
 URL_MAX = 2048
 HOST_MAX = 253
 
-_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_HOST_LABEL_RE = re.compile(r"^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$")
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-_PATH_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._~-]+$")
+_SCHEME = r"^[A-Za-z][A-Za-z0-9+.-]*://"
+_HOST_LABEL = r"^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$"
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+_PATH_SEGMENT = r"^[A-Za-z0-9._~-]+$"
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 # Format characters that are part of ordinary text: the joiners inside emoji
 # sequences and in Persian and Indic words.
@@ -76,7 +81,7 @@ def email_error(email: str) -> str | None:
     email = email.strip()
     if not email:
         return None
-    if len(email) > EMAIL_MAX or not _EMAIL_RE.match(email):
+    if len(email) > EMAIL_MAX or not re.match(_EMAIL, email):
         return "Enter an email address like name@example.com, or leave it empty."
     if has_control_characters(email):
         return "Remove the control characters from the email address."
@@ -84,6 +89,8 @@ def email_error(email: str) -> str | None:
 
 
 def username_error(username: str, provider_id: str) -> str | None:
+    from dtr_desktop.domain.providers import provider_by_id
+
     provider = provider_by_id(provider_id)
     if not username:
         if provider.anonymous_allowed:
@@ -127,7 +134,7 @@ def normalize_url(raw: str) -> str:
         raise ValueError(f"Use at most {URL_MAX} characters.")
     if any(char.isspace() for char in text) or has_control_characters(text):
         raise ValueError("The URL cannot contain spaces or control characters.")
-    if not _SCHEME_RE.match(text):
+    if not re.match(_SCHEME, text):
         text = "https://" + text
     parts = _split_url(text)
     scheme = parts.scheme.lower()
@@ -152,7 +159,7 @@ def _normalize_path(path: str) -> str:
     """A path prefix of plain segments (some registries live below one)."""
     segments = [segment for segment in path.split("/") if segment]
     for segment in segments:
-        if segment in (".", "..") or not _PATH_SEGMENT_RE.match(segment):
+        if segment in (".", "..") or not re.match(_PATH_SEGMENT, segment):
             raise ValueError(
                 "The URL's path may only hold letters, digits and . _ ~ - "
                 "between slashes; most registries need no path at all."
@@ -201,7 +208,7 @@ def _normalize_host(netloc: str) -> str:
     if len(ascii_host) > HOST_MAX:
         raise ValueError(f"A host name has at most {HOST_MAX} characters.")
     labels = ascii_host.split(".")
-    if not all(_HOST_LABEL_RE.match(label) for label in labels):
+    if not all(re.match(_HOST_LABEL, label) for label in labels):
         raise ValueError(f"{host!r} is not a valid host name.")
     if labels[-1].isdigit() or labels[-1].startswith("0x"):
         _check_ipv4(ascii_host)
@@ -253,6 +260,8 @@ def url_error(url: str) -> str | None:
 
 def draft_errors(draft: IntegrationDraft) -> dict[str, str]:
     """Every field's problem at once, for the form and for ``ValidationError``."""
+    from dtr_desktop.domain.providers import PROVIDERS
+
     errors: dict[str, str] = {}
     if draft.provider not in {provider.id for provider in PROVIDERS}:
         errors["provider"] = "Choose an integration type."
@@ -274,6 +283,8 @@ def draft_errors(draft: IntegrationDraft) -> dict[str, str]:
 
 def clean_draft(draft: IntegrationDraft) -> IntegrationDraft:
     """Validate and normalise a draft, or raise ``ValidationError``."""
+    from dataclasses import replace
+
     errors = draft_errors(draft)
     if errors:
         raise ValidationError(errors)
@@ -304,7 +315,7 @@ def registry_host_key(server: str) -> str:
     helper looks up whatever docker hands it.
     """
     text = server.strip()
-    if not _SCHEME_RE.match(text):
+    if not re.match(_SCHEME, text):
         text = "https://" + text
     scheme, rest = text.split("://", 1)
     netloc = rest.split("/", 1)[0].rsplit("@", 1)[-1]
