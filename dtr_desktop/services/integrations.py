@@ -27,6 +27,13 @@ class IntegrationService:
     def __init__(self, services: Services) -> None:
         self._services = services
 
+    def listing(self) -> list[Integration]:
+        """Every integration with only the fields a list shows (see the store)."""
+        from dtr_desktop.store.queries import IntegrationStore
+
+        with self._services.session() as session:
+            return IntegrationStore(session).listing()
+
     def list(self) -> list[Integration]:
         from dtr_desktop.store.queries import IntegrationStore
 

@@ -6,7 +6,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -63,6 +63,20 @@ _INTEGRATION_COLUMNS = (
 )
 
 
+_LISTING_SQL = (
+    "SELECT id, name, provider, url, username, insecure, managed, locked, "
+    "last_test_outcome, last_test_message, last_tested_at "
+    "FROM integrations ORDER BY name_key"
+)
+
+
+def _stored_time(value: object) -> datetime | None:
+    """A time as SQLAlchemy stores it in SQLite (ISO text), or None."""
+    if isinstance(value, datetime) or value is None:
+        return value
+    return datetime.fromisoformat(str(value))
+
+
 class IntegrationStore:
     """Queries on integrations within one session."""
 
@@ -82,23 +96,41 @@ class IntegrationStore:
         )
         return [_integration_from(tuple(row), users) for row in rows]
 
-    def list_rows(self) -> list[tuple[object, ...]]:
-        """Plain tuples for large lists: no ORM objects, one query each."""
-        columns = (
-            IntegrationRow.id,
-            IntegrationRow.name,
-            IntegrationRow.provider,
-            IntegrationRow.url,
-            IntegrationRow.username,
-            IntegrationRow.insecure,
-            IntegrationRow.managed,
-            IntegrationRow.last_test_outcome,
-            IntegrationRow.last_tested_at,
-        )
-        result = self.session.execute(
-            select(*columns).order_by(IntegrationRow.name_key)
-        )
-        return [tuple(row) for row in result]
+    def listing(self) -> list[Integration]:
+        """Every integration with the list's fields only, for large accounts.
+
+        The window's table shows 100,000 integrations: this reads them with
+        the driver's own cursor (no SQLAlchemy row or type processing per
+        row) and leaves out what only a dialog shows: the e-mail, the CA
+        certificate and the creation and change times are empty here; read
+        them with ``get_by_id``. Repeated values (type, user name, outcome,
+        message) share one string.
+        """
+        users = self._subscription_names_by_integration()
+        result = self.session.connection().exec_driver_sql(_LISTING_SQL)
+        # The driver's own cursor, row by row, with no conversions.
+        rows = cast(Iterable[tuple[Any, ...]], result.cursor)
+        shared: dict[Any, Any] = {}
+        share = shared.setdefault
+        return [
+            Integration(
+                id=id_,
+                name=name,
+                provider=share(provider, provider),
+                url=url,
+                username=share(username, username),
+                email="",
+                insecure=bool(insecure),
+                managed=bool(managed),
+                locked=bool(locked),
+                subscriptions=users.get(id_, ()),
+                last_test_outcome=share(outcome, outcome),
+                last_test_message=share(message, message),
+                last_tested_at=_stored_time(tested_at),
+            )
+            for (id_, name, provider, url, username, insecure, managed, locked,
+                 outcome, message, tested_at) in rows
+        ]  # fmt: skip
 
     def _subscription_names_by_integration(self) -> dict[str, tuple[str, ...]]:
         query = (

@@ -1,18 +1,27 @@
 """The account as the window sees it: lists loaded in workers, kept fresh.
 
 Pages read ``integrations`` and ``subscriptions`` from here and ask it to
-run changes; every change is a service call on a pool thread followed by a
-reload, so all pages show the same state.
+run changes on a pool thread. A change to one integration (added, edited,
+deleted, tested) is applied to the lists in place and announced with
+``integration_put`` or ``integration_removed``: reading 100,000 integrations
+again took ~2 s. Other changes reload both lists and emit ``changed``.
+
+The listed integrations carry the table's fields only (see
+``IntegrationService.listing``); a dialog reads the whole integration.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from bisect import bisect_right
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from dtr_desktop.domain.validation import name_key
 from dtr_desktop.domain.values import Integration, Subscription
 from dtr_desktop.services import Services
 from dtr_desktop.ui.messages import user_message
@@ -28,6 +37,8 @@ class AccountData(QObject):
     open_failed = Signal(str)
     keyring_problem = Signal(str)
     changed = Signal()
+    integration_put = Signal(object)  # the Integration added or edited
+    integration_removed = Signal(str)  # its id
 
     def __init__(self, services: Services, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -56,11 +67,17 @@ class AccountData(QObject):
         action: Callable[[], object],
         on_done: OnDone | None = None,
         on_error: OnError | None = None,
+        reload: bool = True,
     ) -> None:
-        """Run a change in a worker, then reload the lists whatever happened."""
+        """Run a change in a worker, then reload the lists.
+
+        With ``reload=False`` the lists are reloaded only when the change
+        failed: ``on_done`` applies it (``put_integration`` and the like).
+        """
 
         def done(value: Any) -> None:
-            self.refresh()
+            if reload:
+                self.refresh()
             if on_done is not None:
                 on_done(value)
 
@@ -76,6 +93,53 @@ class AccountData(QObject):
             if item.id == integration_id:
                 return item
         return None
+
+    def put_integration(self, item: Integration) -> None:
+        """An added or edited integration, in its place by name."""
+        old = self._take(item.id)
+        listed = _listed(item)
+        at = bisect_right(
+            self.integrations, name_key(item.name), key=lambda each: name_key(each.name)
+        )
+        self.integrations.insert(at, listed)
+        if old is not None and old.name != item.name and old.subscriptions:
+            self._rename_in_subscriptions(old.name, item.name)
+        self.integration_put.emit(listed)
+
+    def drop_integration(self, integration_id: str) -> None:
+        if self._take(integration_id) is not None:
+            self.integration_removed.emit(integration_id)
+
+    def record_test(
+        self, integration_id: str, outcome: str, message: str, tested_at: datetime
+    ) -> None:
+        """A test's result in the list (the model shows it on its own)."""
+        for position, item in enumerate(self.integrations):
+            if item.id == integration_id:
+                self.integrations[position] = dataclasses.replace(
+                    item,
+                    last_test_outcome=outcome,
+                    last_test_message=message,
+                    last_tested_at=tested_at,
+                )
+                return
+
+    def _take(self, integration_id: str) -> Integration | None:
+        for position, item in enumerate(self.integrations):
+            if item.id == integration_id:
+                return self.integrations.pop(position)
+        return None
+
+    def _rename_in_subscriptions(self, old: str, new: str) -> None:
+        self.subscriptions = [
+            dataclasses.replace(
+                each,
+                integrations=tuple(new if n == old else n for n in each.integrations),
+            )
+            if old in each.integrations
+            else each
+            for each in self.subscriptions
+        ]
 
     def subscription(self, name: str) -> Subscription | None:
         key = name.casefold()
@@ -94,7 +158,7 @@ class AccountData(QObject):
 
     def _load(self) -> Lists:
         services = self.services
-        return services.integrations.list(), services.subscriptions.list()
+        return services.integrations.listing(), services.subscriptions.list()
 
     def _opened(self, lists: Lists) -> None:
         self.is_ready = True
@@ -121,3 +185,10 @@ class AccountData(QObject):
 
     def _keyring_failed(self, error: Exception) -> None:
         self.keyring_problem.emit(user_message(error))
+
+
+def _listed(item: Integration) -> Integration:
+    """``item`` with only the fields the lists keep (as a listing reads them)."""
+    return dataclasses.replace(
+        item, email="", ca_cert_pem=None, created_at=None, updated_at=None
+    )

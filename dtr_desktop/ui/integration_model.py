@@ -1,10 +1,13 @@
-"""The account's integrations as a table model, and its filter.
+"""The account's integrations as a table model that sorts and filters itself.
 
-Large accounts (the benchmark uses 100,000 integrations) must stay quick, so
-the model keeps one ``Integration`` per row and answers each cell from a
-per-column function; sorting happens once in Python on a key, not through
-millions of proxy comparisons, and the filter checks one prepared string
-per row.
+Large accounts (the benchmark uses 100,000 integrations) must stay quick.
+The model keeps the listed integrations (the table's fields only, see
+``IntegrationService.listing``), one prepared lowercase string per row for
+the filter, and the list of rows shown: sorted positions, narrowed by the
+filter. Sorting is one Python sort on a key; filtering is one pass over the
+prepared strings (a ``QSortFilterProxyModel`` would call Python once per
+row, ~0.5 s per keystroke); Qt asks Python only for the visible cells. One
+changed integration is put in or taken out at its place, not reloaded.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QIdentityProxyModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor
@@ -151,23 +154,116 @@ def _haystack(item: Integration) -> str:
 
 
 class IntegrationTableModel(QAbstractTableModel):
-    """Read-only rows of integrations; changes come from ``set_integrations``."""
+    """Read-only rows of integrations, sorted and filtered here.
+
+    ``_rows`` and ``_haystacks`` are in the order given; ``_order`` holds
+    their positions sorted by the chosen column and ``_shown`` those that
+    match the filter (the same list when there is none). Row ``r`` of the
+    model is ``_rows[_shown[r]]``.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Integration] = []
         self._haystacks: list[str] = []
+        self._order: list[int] = []
+        self._shown: list[int] = self._order
+        self._needle = ""
         self._sort: tuple[int, Qt.SortOrder] = (NAME, Qt.SortOrder.AscendingOrder)
         self._testing: set[str] = set()
 
     def set_integrations(self, integrations: Sequence[Integration]) -> None:
         self.beginResetModel()
-        self._rows = self._sorted(list(integrations), *self._sort)
+        self._rows = list(integrations)
         self._haystacks = [_haystack(item) for item in self._rows]
+        self._order = self._sorted_positions(*self._sort)
+        self._shown = self._matching(self._order, self._needle)
         self.endResetModel()
 
     def integration_at(self, row: int) -> Integration:
-        return self._rows[row]
+        return self._rows[self._shown[row]]
+
+    # the filter ---------------------------------------------------------
+
+    def set_filter_text(self, text: str) -> None:
+        """Show only the rows whose prepared string contains ``text``."""
+        needle = text.strip().casefold()
+        if needle == self._needle:
+            return
+        narrowing = bool(self._needle) and self._needle in needle
+        self.beginResetModel()
+        self._shown = self._matching(self._shown if narrowing else self._order, needle)
+        self._needle = needle
+        self.endResetModel()
+
+    def filter_text(self) -> str:
+        return self._needle
+
+    def source_count(self) -> int:
+        """How many integrations there are, shown or not."""
+        return len(self._rows)
+
+    def _matching(self, positions: list[int], needle: str) -> list[int]:
+        if not needle:
+            return self._order
+        haystacks = self._haystacks
+        return [i for i in positions if needle in haystacks[i]]
+
+    # one integration changed ----------------------------------------------
+
+    def put(self, item: Integration) -> None:
+        """Add ``item``, or replace the integration with its id, at its place."""
+        self.remove(item.id)
+        self._rows.append(item)
+        self._haystacks.append(_haystack(item))
+        position = len(self._rows) - 1
+        at = self._insert_point(self._order, position)
+        if self._shown is self._order:
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._order.insert(at, position)
+            self.endInsertRows()
+            return
+        self._order.insert(at, position)
+        if self._needle in self._haystacks[position]:
+            shown_at = self._insert_point(self._shown, position)
+            self.beginInsertRows(QModelIndex(), shown_at, shown_at)
+            self._shown.insert(shown_at, position)
+            self.endInsertRows()
+
+    def remove(self, integration_id: str) -> None:
+        """Take out the integration with this id, if it is here."""
+        position = self._position_of(integration_id)
+        if position < 0:
+            return
+        row = self._shown.index(position) if position in self._shown else -1
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[position], self._haystacks[position]
+        filtered = self._shown is not self._order
+        self._order = _without(self._order, position)
+        self._shown = _without(self._shown, position) if filtered else self._order
+        if row >= 0:
+            self.endRemoveRows()
+
+    def _insert_point(self, positions: list[int], position: int) -> int:
+        """Where ``position`` goes in sorted ``positions`` (after its equals)."""
+        column, order = self._sort
+        key = _SORT_KEYS[column]
+        rows = self._rows
+        wanted = key(rows[position])
+        descending = order == Qt.SortOrder.DescendingOrder
+        low, high = 0, len(positions)
+        while low < high:
+            middle = (low + high) // 2
+            here = key(rows[positions[middle]])
+            before = here < wanted if descending else wanted < here
+            if before:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    # test results -------------------------------------------------------
 
     def set_testing(self, integration_ids: Iterable[str], testing: bool) -> None:
         """Show (or stop showing) "Testing…" in these rows' Status."""
@@ -184,16 +280,16 @@ class IntegrationTableModel(QAbstractTableModel):
     ) -> None:
         """One row's new test result, as it arrives (the store has it too)."""
         self._testing.discard(integration_id)
-        row = self.row_of(integration_id)
-        if row < 0:
+        position = self._position_of(integration_id)
+        if position < 0:
             return
-        self._rows[row] = dataclasses.replace(
-            self._rows[row],
+        self._rows[position] = dataclasses.replace(
+            self._rows[position],
             last_test_outcome=outcome,
             last_test_message=message,
             last_tested_at=tested_at,
         )
-        self._status_changed(row)
+        self._status_changed(self.row_of(integration_id))
 
     def _status_changed(self, row: int) -> None:
         if row >= 0:
@@ -201,19 +297,31 @@ class IntegrationTableModel(QAbstractTableModel):
             self.dataChanged.emit(index, index)
 
     def row_of(self, integration_id: str) -> int:
-        for row, item in enumerate(self._rows):
+        """The row showing this integration; -1 when filtered out or unknown."""
+        position = self._position_of(integration_id)
+        if position < 0:
+            return -1
+        try:
+            return self._shown.index(position)
+        except ValueError:
+            return -1
+
+    def _position_of(self, integration_id: str) -> int:
+        for position, item in enumerate(self._rows):
             if item.id == integration_id:
-                return row
+                return position
         return -1
 
     def names(self) -> list[str]:
         return [item.name for item in self._rows]
 
     def haystack(self, row: int) -> str:
-        return self._haystacks[row]
+        return self._haystacks[self._shown[row]]
+
+    # Qt's model interface -------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._shown)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
@@ -221,14 +329,14 @@ class IntegrationTableModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Role.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = index.row()
+        item = self._rows[self._shown[index.row()]]
         if role == Role.DisplayRole:
-            if index.column() == STATUS and self._rows[row].id in self._testing:
+            if index.column() == STATUS and item.id in self._testing:
                 return TESTING
-            return _DISPLAY[index.column()](self._rows[row])
+            return _DISPLAY[index.column()](item)
         if role == HaystackRole:
-            return self._haystacks[row]
-        return self._other_data(self._rows[row], index.column(), role)
+            return self._haystacks[self._shown[index.row()]]
+        return self._other_data(item, index.column(), role)
 
     def headerData(
         self,
@@ -252,13 +360,16 @@ class IntegrationTableModel(QAbstractTableModel):
     ) -> None:
         if not 0 <= column < len(HEADERS):
             return
-        self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
-        old_rows, old_haystacks = self._rows, self._haystacks
-        order_of_old = self._sorted_positions(old_rows, column, order)
-        self._rows = [old_rows[i] for i in order_of_old]
-        self._haystacks = [old_haystacks[i] for i in order_of_old]
-        self._move_persistent_indexes(order_of_old)
+        persistent = self.persistentIndexList()
+        kept = [self._shown[index.row()] for index in persistent]
+        filtered = self._shown is not self._order
+        self._sort = (column, order)
+        self._order = self._sorted_positions(column, order)
+        self._shown = (
+            self._matching(self._order, self._needle) if filtered else self._order
+        )
+        self._move_persistent_indexes(persistent, kept)
         self.layoutChanged.emit()
 
     def _other_data(self, item: Integration, column: int, role: int) -> Any:
@@ -286,61 +397,53 @@ class IntegrationTableModel(QAbstractTableModel):
             return INSECURE_TIP
         return None
 
-    @staticmethod
-    def _sorted_positions(
-        rows: list[Integration], column: int, order: Qt.SortOrder
-    ) -> list[int]:
+    def _sorted_positions(self, column: int, order: Qt.SortOrder) -> list[int]:
         key = _SORT_KEYS[column]
-        keys = [key(item) for item in rows]
+        keys = [key(item) for item in self._rows]
         descending = order == Qt.SortOrder.DescendingOrder
-        return sorted(range(len(rows)), key=keys.__getitem__, reverse=descending)
+        return sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
 
-    def _sorted(
-        self, rows: list[Integration], column: int, order: Qt.SortOrder
-    ) -> list[Integration]:
-        return [rows[i] for i in self._sorted_positions(rows, column, order)]
-
-    def _move_persistent_indexes(self, order_of_old: list[int]) -> None:
-        old_indexes = self.persistentIndexList()
+    def _move_persistent_indexes(
+        self, old_indexes: list[QModelIndex], positions: list[int]
+    ) -> None:
         if not old_indexes:
             return
-        new_row_of = [0] * len(order_of_old)
-        for new_row, old_row in enumerate(order_of_old):
-            new_row_of[old_row] = new_row
+        wanted = set(positions)
+        row_of = {p: row for row, p in enumerate(self._shown) if p in wanted}
         new_indexes = [
-            self.index(new_row_of[index.row()], index.column()) for index in old_indexes
+            self.index(row_of[p], index.column()) if p in row_of else QModelIndex()
+            for index, p in zip(old_indexes, positions, strict=True)
         ]
         self.changePersistentIndexList(old_indexes, new_indexes)
 
 
-class IntegrationFilterProxy(QSortFilterProxyModel):
-    """Filters on one prepared string per row; sorting goes to the source model.
+def _without(positions: list[int], gone: int) -> list[int]:
+    """``positions`` less ``gone``, the later ones moved down by one."""
+    return [p - (p > gone) for p in positions if p != gone]
 
-    The filter is Qt's own (a fixed string on ``HaystackRole``): with no
-    filter typed, loading and sorting make no Python call per row.
+
+class IntegrationFilterProxy(QIdentityProxyModel):
+    """The model as the table sees it; filtering and sorting go to the model.
+
+    Kept so the page and its callers have one object for the shown rows;
+    an identity proxy maps rows in C++, with no Python call per row.
     """
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setFilterRole(HaystackRole)
-        self.setFilterKeyColumn(NAME)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseSensitive)
+    def _model(self) -> IntegrationTableModel:
+        model = self.sourceModel()
+        assert isinstance(model, IntegrationTableModel)
+        return model
 
     def set_filter_text(self, text: str) -> None:
-        needle = text.strip().casefold()
-        if needle != self.filter_text():
-            self.setFilterFixedString(needle)
+        self._model().set_filter_text(text)
 
     def filter_text(self) -> str:
-        return self.filterRegularExpression().pattern()
+        return self._model().filter_text()
 
     def sort(
         self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
     ) -> None:
-        self.sourceModel().sort(column, order)
+        self._model().sort(column, order)
 
     def integration_at(self, proxy_row: int) -> Integration:
-        source = self.mapToSource(self.index(proxy_row, 0))
-        model = self.sourceModel()
-        assert isinstance(model, IntegrationTableModel)
-        return model.integration_at(source.row())
+        return self._model().integration_at(proxy_row)

@@ -77,6 +77,8 @@ class IntegrationsPage(QWidget):
         layout.addWidget(self.stack, 1)
         self._add_shortcuts()
         data.changed.connect(self._reload)
+        data.integration_put.connect(self._put)
+        data.integration_removed.connect(self._removed)
         self.docker = DockerActions(self, toolbar)
         self.registry = RegistryActions(self)
         self._reload()
@@ -93,8 +95,11 @@ class IntegrationsPage(QWidget):
         self._open_dialog(dialog)
 
     def edit(self) -> None:
-        item = self.selected()
-        if item is None or not self._can_open_dialog():
+        listed = self.selected()
+        if listed is None or not self._can_open_dialog():
+            return
+        item = self._whole(listed)
+        if item is None:
             return
         dialog = IntegrationDialog(
             self.window(), self.model.names(), item, self.registry.calls
@@ -122,6 +127,19 @@ class IntegrationsPage(QWidget):
                 yes_text="Delete",
             )
 
+    def _whole(self, listed: Integration) -> Integration | None:
+        """The integration with every field (the table keeps only its own).
+
+        One row read by its key, on the GUI thread: quick, and the dialog
+        opens at once as before.
+        """
+        try:
+            return self.data.services.integrations.get_by_id(listed.id)
+        except Exception as error:  # shown to the user, then the list reloads
+            self.prompter.error(error, f"“{listed.name}” could not be opened.")
+            self.data.refresh()
+            return None
+
     def show_in_use(self, name: str, subscriptions: Sequence[str]) -> None:
         dialog = IntegrationInUseDialog(self.window(), name, subscriptions)
         dialog.open_settings.connect(self.open_subscription_settings)
@@ -136,12 +154,10 @@ class IntegrationsPage(QWidget):
         return self.proxy.integration_at(rows[0].row())
 
     def select(self, integration_id: str) -> None:
-        source_row = self.model.row_of(integration_id)
-        if source_row < 0:
+        row = self.model.row_of(integration_id)
+        if row < 0:
             return
-        index = self.proxy.mapFromSource(self.model.index(source_row, NAME))
-        if not index.isValid():
-            return
+        index = self.proxy.index(row, NAME)
         flags = (
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows
@@ -262,14 +278,35 @@ class IntegrationsPage(QWidget):
         self._filter_changed()
 
     def _filter_changed(self) -> None:
+        keep = _id_of(self.selected())
         self.proxy.set_filter_text(self.filter_edit.text())
+        if keep:
+            self.select(keep)
         self._update_page()
         self._update_buttons()
+
+    def _put(self, item: Integration) -> None:
+        """One integration added or edited: only its row changes."""
+        keep = self._select_after or _id_of(self.selected())
+        self._select_after = None
+        self.model.put(item)
+        if keep:
+            self.select(keep)
+        self._row_count_changed()
+
+    def _removed(self, integration_id: str) -> None:
+        self.model.remove(integration_id)
+        self._row_count_changed()
+
+    def _row_count_changed(self) -> None:
+        self._update_page()
+        self._update_buttons()
+        self.registry.update_enabled()
 
     def _update_page(self) -> None:
         if not self.data.is_ready:
             page = LOADING
-        elif self.model.rowCount() == 0:
+        elif self.model.source_count() == 0:
             page = EMPTY
         elif self.proxy.rowCount() == 0:
             page = NO_MATCH
@@ -329,6 +366,7 @@ class IntegrationsPage(QWidget):
             lambda: service.add(draft, password),
             lambda added: self._saved(dialog, added),
             dialog.show_error,
+            reload=False,
         )
 
     def _save_edit(
@@ -343,10 +381,12 @@ class IntegrationsPage(QWidget):
             lambda: service.edit(item.id, draft, password),
             lambda edited: self._saved(dialog, edited),
             dialog.show_error,
+            reload=False,
         )
 
     def _saved(self, dialog: IntegrationDialog, item: Integration) -> None:
         self._select_after = item.id
+        self.data.put_integration(item)
         dialog.set_saving(False)
         dialog.accept()
 
@@ -354,8 +394,9 @@ class IntegrationsPage(QWidget):
         service = self.data.services.integrations
         self.data.run(
             lambda: service.delete(item.id),
-            None,
+            lambda _none: self.data.drop_integration(item.id),
             lambda error: self._delete_failed(item, error),
+            reload=False,
         )
 
     def _delete_failed(self, item: Integration, error: Exception) -> None:

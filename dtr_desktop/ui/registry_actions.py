@@ -162,8 +162,8 @@ class RegistryActions(QObject):
     def _tested(self, item: Integration, report: ConnectionReport) -> None:
         outcome = report.outcome.value
         self.page.model.record_test(item.id, outcome, report.message, report.tested_at)
+        self.page.data.record_test(item.id, outcome, report.message, report.tested_at)
         self.bar.message(f"“{item.name}”: {outcome_label(outcome)}. {report.message}")
-        self.page.data.refresh()
 
     def _test_failed(self, item: Integration, error: Exception) -> None:
         self.page.model.set_testing([item.id], False)
