@@ -35,6 +35,7 @@ _SECRETS = "org.freedesktop.secrets"
 _PREFIX = "org.freedesktop.Secret."
 _SERVICE_PATH = "/org/freedesktop/secrets"
 _DEFAULT_COLLECTION = "/org/freedesktop/secrets/aliases/default"
+_PROPERTIES = "org.freedesktop.DBus.Properties"
 
 
 class NeedsKeyring(Exception):
@@ -138,42 +139,58 @@ def read_secret(service: str, username: str) -> str | None:
 
 
 def _read(connection: Any, service: str, username: str) -> str | None:
+    """keyring's lookup in two round trips to the Secret Service.
+
+    The lock check, the search and a plain session go out together; the
+    secret is asked for once their replies are in. ``GetSecrets`` leaves out
+    the secrets of locked items, so a missing answer means keyring would
+    have to unlock (and perhaps prompt): ``NeedsKeyring``. The session ends
+    when the helper leaves the bus.
+    """
     from jeepney import DBusAddress, new_method_call
 
-    def call(
-        address: DBusAddress,
-        method: str,
-        signature: str = "",
-        body: tuple[Any, ...] = (),
-    ) -> Any:
-        from jeepney.wrappers import unwrap_msg
-
-        message = new_method_call(address, method, signature, body)
-        return unwrap_msg(connection.send_and_get_reply(message, timeout=DBUS_TIMEOUT))
-
     collection = DBusAddress(_DEFAULT_COLLECTION, _SECRETS, _PREFIX + "Collection")
-    _refuse_locked(call, collection)
-    query = {"username": username, "service": service}
-    (paths,) = call(collection, "SearchItems", "a{ss}", (query,))
-    if not paths:
-        return None
-    item = DBusAddress(paths[0], _SECRETS, _PREFIX + "Item")
-    _refuse_locked(call, item)
+    properties = DBusAddress(_DEFAULT_COLLECTION, _SECRETS, _PROPERTIES)
     secrets = DBusAddress(_SERVICE_PATH, _SECRETS, _PREFIX + "Service")
-    _, session = call(secrets, "OpenSession", "sv", ("plain", ("s", "")))
-    try:
-        (secret,) = call(item, "GetSecret", "o", (session,))
-    finally:
-        call(DBusAddress(session, _SECRETS, _PREFIX + "Session"), "Close")
-    return bytes(secret[2]).decode("utf-8")
-
-
-def _refuse_locked(call: Any, address: Any) -> None:
-    from jeepney import DBusAddress
-
-    properties = DBusAddress(
-        address.object_path, _SECRETS, "org.freedesktop.DBus.Properties"
+    query = {"username": username, "service": service}
+    ((_, locked),), (paths,), (_, session) = _call_together(
+        connection,
+        new_method_call(properties, "Get", "ss", (collection.interface, "Locked")),
+        new_method_call(collection, "SearchItems", "a{ss}", (query,)),
+        new_method_call(secrets, "OpenSession", "sv", ("plain", ("s", ""))),
     )
-    ((_, locked),) = call(properties, "Get", "ss", (address.interface, "Locked"))
     if locked:
         raise NeedsKeyring("locked")
+    if not paths:
+        return None
+    ((found,),) = _call_together(
+        connection,
+        new_method_call(secrets, "GetSecrets", "aoo", ([paths[0]], session)),
+    )
+    if paths[0] not in found:
+        raise NeedsKeyring("locked")
+    return bytes(found[paths[0]][2]).decode("utf-8")
+
+
+def _call_together(connection: Any, *messages: Any) -> list[Any]:
+    """Send the calls at once, then wait for every reply: one round trip.
+
+    Raises jeepney's ``DBusErrorResponse`` for an error reply and
+    ``TimeoutError`` when the replies are not all in after ``DBUS_TIMEOUT``.
+    """
+    import time
+
+    from jeepney import HeaderFields
+    from jeepney.wrappers import unwrap_msg
+
+    serials = [next(connection.outgoing_serial) for _ in messages]
+    for message, serial in zip(messages, serials, strict=True):
+        connection.send(message, serial=serial)
+    replies: dict[int, Any] = {}
+    deadline = time.monotonic() + DBUS_TIMEOUT
+    while len(replies) < len(serials):
+        reply = connection.receive(timeout=max(deadline - time.monotonic(), 0.0))
+        answered = reply.header.fields.get(HeaderFields.reply_serial)
+        if answered in serials:
+            replies[answered] = reply
+    return [unwrap_msg(replies[serial]) for serial in serials]
