@@ -5,6 +5,8 @@ run changes on a pool thread. A change to one integration (added, edited,
 deleted, tested) is applied to the lists in place and announced with
 ``integration_put`` or ``integration_removed``: reading 100,000 integrations
 again took ~2 s. Other changes reload both lists and emit ``changed``.
+``touched`` follows every change of either kind, for the views that redraw
+from the lists as they are (subscriptions, button states).
 
 The listed integrations carry the table's fields only (see
 ``IntegrationService.listing``); a dialog reads the whole integration.
@@ -39,6 +41,7 @@ class AccountData(QObject):
     changed = Signal()
     integration_put = Signal(object)  # the Integration added or edited
     integration_removed = Signal(str)  # its id
+    touched = Signal()  # after changed, integration_put or integration_removed
 
     def __init__(self, services: Services, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -105,10 +108,12 @@ class AccountData(QObject):
         if old is not None and old.name != item.name and old.subscriptions:
             self._rename_in_subscriptions(old.name, item.name)
         self.integration_put.emit(listed)
+        self.touched.emit()
 
     def drop_integration(self, integration_id: str) -> None:
         if self._take(integration_id) is not None:
             self.integration_removed.emit(integration_id)
+            self.touched.emit()
 
     def record_test(
         self, integration_id: str, outcome: str, message: str, tested_at: datetime
@@ -176,6 +181,7 @@ class AccountData(QObject):
             return
         self.integrations, self.subscriptions = lists
         self.changed.emit()
+        self.touched.emit()
 
     def _failed_to_open(self, error: Exception) -> None:
         self.open_failed.emit(user_message(error))

@@ -57,7 +57,7 @@ class DockerActions(QObject):
         self._shown_for: str | None = None
         self._build(toolbar)
         page.table.selectionModel().selectionChanged.connect(self.refresh)
-        self.data.changed.connect(self.refresh)
+        self.data.touched.connect(self.refresh)
         self.refresh()
 
     @cached_property

@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         data = self.data
-        data.changed.connect(self._refresh_subscriptions)
+        data.touched.connect(self._refresh_subscriptions)
         data.keyring_problem.connect(self._show_keyring_problem)
         data.open_failed.connect(self._show_open_failure)
         combo = self.subscription_combo

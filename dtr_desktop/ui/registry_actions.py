@@ -151,7 +151,7 @@ class RegistryActions(QObject):
     def _connect(self) -> None:
         page = self.page
         page.table.selectionModel().selectionChanged.connect(self.update_enabled)
-        page.data.changed.connect(self.update_enabled)
+        page.data.touched.connect(self.update_enabled)
         self.run.progressed.connect(self._progressed)
         self.run.finished.connect(self._all_finished)
         self.run.failed.connect(self._all_failed)

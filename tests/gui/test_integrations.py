@@ -367,3 +367,24 @@ def test_a_managed_integration_is_marked_and_its_locked_fields_disabled(
     assert "policy" in dialog.url_edit.toolTip()
     assert dialog.username_edit.isEnabled() and dialog.password_edit.isEnabled()
     dialog.reject()
+
+
+def test_views_beyond_the_table_see_an_added_integration(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    """The table updates one row in place; the other views must follow it."""
+    services.subscriptions.add("web")
+    window = open_window()
+    page = integrations_page(window)
+    settings = window.subscription_view.settings.integrations
+    assert settings.empty_state.title.text() == "Your account has no integrations yet"
+    assert not settings.attach_button.isEnabled()
+
+    dialog = open_add_dialog(qtbot, page)
+    fill(qtbot, dialog, name="Production DTR", url="dtr.example.com")
+    fill(qtbot, dialog, username="ci-bot", password=PASSWORD)
+    save(qtbot, window, dialog)
+
+    assert settings.empty_state.title.text() == "No integrations attached"
+    assert settings.attach_button.isEnabled()
+    assert [item.name for item in settings.candidates()] == ["Production DTR"]
