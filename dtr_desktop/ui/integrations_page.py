@@ -62,6 +62,7 @@ class IntegrationsPage(QWidget):
         self.data = data
         self.prompter = prompter
         self.dialog: IntegrationDialog | None = None
+        self._reading = False  # an Edit waits for its integration to be read
         self.in_use_dialog: IntegrationInUseDialog | None = None
         self._select_after: str | None = None
         self.model = IntegrationTableModel(self)
@@ -95,11 +96,20 @@ class IntegrationsPage(QWidget):
         self._open_dialog(dialog)
 
     def edit(self) -> None:
+        """Read the whole integration in a worker, then open the Edit dialog."""
         listed = self.selected()
-        if listed is None or not self._can_open_dialog():
+        if listed is None or self._reading or not self._can_open_dialog():
             return
-        item = self._whole(listed)
-        if item is None:
+        self._reading = True
+        self.data.runner.submit(
+            lambda: self.data.services.integrations.get_by_id(listed.id),
+            self._open_edit,
+            lambda error: self._edit_unreadable(listed, error),
+        )
+
+    def _open_edit(self, item: Integration) -> None:
+        self._reading = False
+        if self.dialog is not None:
             return
         dialog = IntegrationDialog(
             self.window(), self.model.names(), item, self.registry.calls
@@ -108,6 +118,11 @@ class IntegrationsPage(QWidget):
             lambda draft, pw: self._save_edit(dialog, item, draft, pw)
         )
         self._open_dialog(dialog)
+
+    def _edit_unreadable(self, listed: Integration, error: Exception) -> None:
+        self._reading = False
+        self.prompter.error(error, f"“{listed.name}” could not be opened.")
+        self.data.refresh()
 
     def delete(self) -> None:
         item = self.selected()
@@ -126,19 +141,6 @@ class IntegrationsPage(QWidget):
                 "This cannot be undone.",
                 yes_text="Delete",
             )
-
-    def _whole(self, listed: Integration) -> Integration | None:
-        """The integration with every field (the table keeps only its own).
-
-        One row read by its key, on the GUI thread: quick, and the dialog
-        opens at once as before.
-        """
-        try:
-            return self.data.services.integrations.get_by_id(listed.id)
-        except Exception as error:  # shown to the user, then the list reloads
-            self.prompter.error(error, f"“{listed.name}” could not be opened.")
-            self.data.refresh()
-            return None
 
     def show_in_use(self, name: str, subscriptions: Sequence[str]) -> None:
         dialog = IntegrationInUseDialog(self.window(), name, subscriptions)

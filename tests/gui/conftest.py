@@ -20,6 +20,8 @@ from pytestqt.qtbot import QtBot
 
 from dtr_desktop.domain.values import Integration, IntegrationDraft
 from dtr_desktop.services import Services
+from dtr_desktop.ui.integration_dialog import IntegrationDialog
+from dtr_desktop.ui.integrations_page import IntegrationsPage
 from dtr_desktop.ui.main_window import MainWindow
 from dtr_desktop.ui.style import apply_style
 from dtr_desktop.ui.window_state import window_settings
@@ -98,3 +100,10 @@ def use_policy(monkeypatch: pytest.MonkeyPatch, folder: Path, text: str) -> Path
     path.write_text(text, encoding="utf-8")
     monkeypatch.setenv("DTR_DESKTOP_POLICY", str(path))
     return path
+
+
+def wait_for_dialog(qtbot: QtBot, page: IntegrationsPage) -> IntegrationDialog:
+    """Edit reads the whole integration in a worker before its dialog opens."""
+    qtbot.waitUntil(lambda: page.dialog is not None)
+    assert page.dialog is not None
+    return page.dialog

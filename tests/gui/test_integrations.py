@@ -21,7 +21,13 @@ from dtr_desktop.ui.integration_dialog import IntegrationDialog
 from dtr_desktop.ui.integration_model import SUBSCRIPTIONS
 from dtr_desktop.ui.integrations_page import EMPTY, NO_MATCH, TABLE, IntegrationsPage
 from dtr_desktop.ui.main_window import MainWindow
-from tests.gui.conftest import OpenWindow, add_integration, use_policy, wait_idle
+from tests.gui.conftest import (
+    OpenWindow,
+    add_integration,
+    use_policy,
+    wait_for_dialog,
+    wait_idle,
+)
 
 PASSWORD = "pä:ss wörd 🔑"
 CORPORATE_POLICY = """
@@ -191,7 +197,7 @@ def test_editing_without_typing_a_password_keeps_the_stored_one(
     select(qtbot, page, "Prod")
 
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
-    dialog = page.dialog
+    dialog = wait_for_dialog(qtbot, page)
     assert dialog is not None and dialog.is_edit
     assert dialog.password_edit.text() == ""
     assert dialog.usage_label.text() == "Team Alpha"
@@ -213,6 +219,7 @@ def test_editing_with_a_new_password_replaces_it(
     select(qtbot, page, "Prod")
 
     page.table.doubleClicked.emit(page.table.currentIndex())
+    wait_for_dialog(qtbot, page)
     assert page.dialog is not None
     fill(qtbot, page.dialog, password="brand:new")
     save(qtbot, window, page.dialog)
@@ -361,7 +368,7 @@ def test_a_managed_integration_is_marked_and_its_locked_fields_disabled(
     assert "administrator" in name_cell.data(Qt.ItemDataRole.ToolTipRole)
     assert not page.delete_button.isEnabled()
     page.edit()
-    dialog = page.dialog
+    dialog = wait_for_dialog(qtbot, page)
     assert dialog is not None and dialog.managed_note.isVisible()
     assert not dialog.name_edit.isEnabled() and not dialog.url_edit.isEnabled()
     assert "policy" in dialog.url_edit.toolTip()

@@ -18,7 +18,7 @@ from dtr_desktop.services import Services
 from dtr_desktop.ui.integration_model import LOCKED_TIP, NAME, UNLOCKED_TIP
 from dtr_desktop.ui.integrations_page import IntegrationsPage
 from dtr_desktop.ui.main_window import MainWindow
-from tests.gui.conftest import OpenWindow, add_integration, use_policy
+from tests.gui.conftest import OpenWindow, add_integration, use_policy, wait_for_dialog
 
 POLICY = """\
 version = 1
@@ -94,7 +94,7 @@ def test_managed_entries_are_marked_and_locked_controls_disabled(
     assert box is not None and "cannot be deleted" in box.text()
     page.prompter.answer(QMessageBox.StandardButton.Ok)
     page.edit()
-    dialog = page.dialog
+    dialog = wait_for_dialog(qtbot, page)
     assert dialog is not None and dialog.managed_note.isVisible()
     assert not dialog.name_edit.isEnabled() and not dialog.url_edit.isEnabled()
     assert not dialog.insecure_box.isEnabled()

@@ -37,7 +37,7 @@ from dtr_desktop.ui.main_window import MainWindow
 from tests.fakes.hostile_registry import basic_registry
 from tests.fakes.loopback import Answer, LoopbackServer, Recorded, Route
 from tests.fakes.pki import TestPki
-from tests.gui.conftest import OpenWindow, wait_idle
+from tests.gui.conftest import OpenWindow, wait_for_dialog, wait_idle
 from tests.integration.registry_servers import RunningRegistry
 
 pytestmark = pytest.mark.registry
@@ -277,7 +277,7 @@ def test_edit_tests_with_the_stored_password_when_untouched(
     page = page_of(window)
     page.select(page.data.integrations[0].id)
     page.edit()
-    dialog = page.dialog
+    dialog = wait_for_dialog(qtbot, page)
     assert dialog is not None and dialog.password() is None
 
     assert run_test(qtbot, dialog) == PASSED
