@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import sys
@@ -17,7 +18,15 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """``--data-dir``, then ``$DTR_DESKTOP_DATA_DIR``, then the user data dir."""
     chosen = override or os.environ.get(DATA_DIR_ENV)
     if chosen:
-        return Path(chosen).expanduser().resolve()
+        try:
+            return Path(chosen).expanduser().resolve()
+        except (OSError, RuntimeError) as error:  # a symlink loop, for one
+            from dtr_desktop.domain.errors import StoreError
+
+            raise StoreError(
+                f"The data folder {chosen} cannot be used ({error}). "
+                "Choose another with --data-dir."
+            ) from None
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
@@ -96,16 +105,9 @@ def _open_deferred(
 def _add_file_handler(
     root: logging.Logger, directory: Path, formatter: logging.Formatter
 ) -> logging.Handler | None:
-    import logging.handlers
-
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            directory / f"{APP_NAME}.log",
-            maxBytes=1_000_000,
-            backupCount=3,
-            encoding="utf-8",
-        )
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handler = _private_log_handler(directory / f"{APP_NAME}.log")
     except OSError as error:
         print(
             f"dtr-desktop: cannot write logs to {directory}: {error}", file=sys.stderr
@@ -114,3 +116,34 @@ def _add_file_handler(
     handler.setFormatter(formatter)
     root.addHandler(handler)
     return handler
+
+
+def _private_log_handler(path: Path) -> logging.Handler:
+    """A rotating log file only its owner can read, quiet when the disk fails.
+
+    The log names registries and users; other accounts on the machine have no
+    business reading it. A full disk is reported once on stderr instead of a
+    traceback for every record.
+    """
+    import logging.handlers
+
+    class PrivateRotatingFile(logging.handlers.RotatingFileHandler):
+        reported = False
+
+        def _open(self) -> io.TextIOWrapper:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+            descriptor = os.open(self.baseFilename, flags, 0o600)
+            return open(descriptor, "a", encoding=self.encoding)
+
+        def handleError(self, record: logging.LogRecord) -> None:
+            if not self.reported:
+                self.reported = True
+                print(
+                    f"dtr-desktop: cannot write the log {self.baseFilename}; "
+                    "is the disk full?",
+                    file=sys.stderr,
+                )
+
+    return PrivateRotatingFile(
+        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -122,3 +123,27 @@ def test_secrets_never_reach_logs_database_or_output(data_dir: Path) -> None:
     for secret in PASSWORDS:
         assert all(secret not in text for text in texts)
         assert all(secret.encode() not in blob for blob in files)
+
+
+def test_the_log_is_private_to_its_owner(data_dir: Path) -> None:
+    old_mask = os.umask(0o022)
+    try:
+        assert dtr("--verbose", "subscriptions", "add", "web").returncode == 0
+    finally:
+        os.umask(old_mask)
+
+    log_file = data_dir / "logs" / "dtr-desktop.log"
+    assert "subscription" in log_file.read_text()
+    assert stat.S_IMODE(log_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(log_file.parent.stat().st_mode) == 0o700
+
+
+def test_a_data_dir_that_loops_is_reported(tmp_path: Path) -> None:
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+
+    result = dtr("--data-dir", str(loop), "integrations", "list")
+
+    assert result.returncode == 1
+    assert "cannot be used" in result.stderr
+    assert "Traceback" not in result.stderr
