@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
+from dtr_desktop.secret_store import secret_service
 from dtr_desktop.secret_store.errors import (
     KeyringFailed,
     KeyringLocked,
@@ -35,6 +36,8 @@ class SecretStore(Protocol):
     """What the services need of a secret store."""
 
     def get(self, integration_id: str) -> str | None: ...
+
+    def get_many(self, integration_ids: Sequence[str]) -> dict[str, str | None]: ...
 
     def set(self, integration_id: str, secret: str) -> None: ...
 
@@ -79,6 +82,7 @@ class KeyringSecretStore:
         service: str = SERVICE_NAME,
     ) -> None:
         self._backend = backend
+        self._keyring_chooses = backend is None
         self._timeout = timeout
         self._service = service
         self._lock = threading.Lock()
@@ -102,6 +106,24 @@ class KeyringSecretStore:
         backend = self.backend
         return self._call(
             lambda: backend.get_password(self._service, integration_id), "read"
+        )
+
+    def get_many(self, integration_ids: Sequence[str]) -> dict[str, str | None]:
+        """The secrets of several integrations; ``None`` for those without one.
+
+        With the Secret Service they are read over one connection and one
+        session (see ``secret_service``); other backends are asked one by one.
+        """
+        wanted = list(dict.fromkeys(integration_ids))
+        backend = self.backend
+        if not wanted:
+            return {}
+        if describe(backend) != secret_service.BACKEND:
+            return {
+                integration_id: self.get(integration_id) for integration_id in wanted
+            }
+        return self._call(
+            lambda: secret_service.read_many(backend, self._service, wanted), "read"
         )
 
     def set(self, integration_id: str, secret: str) -> None:

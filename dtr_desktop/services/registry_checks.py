@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from dtr_desktop.domain.errors import IntegrationNotFound
 from dtr_desktop.domain.validation import clean_draft
 from dtr_desktop.domain.values import Integration, IntegrationDraft, TestResult
 from dtr_desktop.registry.auth import Credentials
@@ -254,7 +255,9 @@ class RegistryChecks:
         unfinished tests are dropped and those finished are returned.
         """
         integrations = self._services.integrations.list()
-        passwords = {i.id: self._password(i) for i in integrations}
+        passwords = self._services.secrets.get_many(
+            [i.id for i in integrations if i.username]
+        )
         reports: dict[str, ConnectionReport] = {}
         with (
             _SharedClients(self.timeouts) as shared,
@@ -263,17 +266,36 @@ class RegistryChecks:
             ) as pool,
         ):
             futures = {
-                pool.submit(self._test_one, i, passwords[i.id], shared, cancel): i
+                pool.submit(self._test_one, i, passwords.get(i.id), shared, cancel): i
                 for i in integrations
             }
-            for integration, report in _finished(futures, cancel):
-                self._services.integrations.record_test(
-                    integration.id, report.as_test_result()
-                )
-                reports[integration.id] = report
-                if progress is not None:
-                    progress(len(reports), len(integrations), integration, report)
+            try:
+                for integration, report in _finished(futures, cancel):
+                    reports[integration.id] = report
+                    if progress is not None:
+                        progress(len(reports), len(integrations), integration, report)
+            finally:
+                self._record_all(reports)
         return reports
+
+    def _record_all(self, reports: dict[str, ConnectionReport]) -> None:
+        """One transaction for every result; one per test cost more than a test.
+
+        An integration deleted while Test all ran is skipped.
+        """
+        from dtr_desktop.store.queries import IntegrationStore
+
+        if not reports:
+            return
+        with self._services.session() as session:
+            store = IntegrationStore(session)
+            for integration_id, report in reports.items():
+                try:
+                    store.record_test(integration_id, report.as_test_result())
+                except IntegrationNotFound:
+                    log.info(
+                        "integration %s was deleted during Test all", integration_id
+                    )
 
     def _test_one(
         self,
