@@ -216,14 +216,13 @@ def test_integration(args: argparse.Namespace, services: Services) -> int:
     """Exit 0 only when the credentials were proven (outcome ``ok``)."""
     from dtr_desktop.services.registry_checks import RegistryChecks
 
-    integration = services.integrations.get(args.integration)
-    report = RegistryChecks(services).test_integration(
-        integration.id, repository=args.repository
+    name, report = RegistryChecks(services).test_by_name(
+        args.integration, repository=args.repository
     )
     if args.json:
         print_json(report.to_json())
     else:
-        print(f"{integration.name}: {report.outcome.value}: {report.message}")
+        print(f"{name}: {report.outcome.value}: {report.message}")
         if report.access is not None:
             for right in ("pull", "push"):
                 permission = getattr(report.access, right)

@@ -3,16 +3,20 @@
 When a registry presents a certificate that is not trusted, the window shows
 its subject, issuer, validity and SHA-256 fingerprint so the user can compare
 them with what their administrator published, then decide.
+
+``cryptography`` is imported when a certificate is described, not with this
+module: a connection test that succeeds never needs it, and the command
+line would pay for it on every run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.x509.oid import ExtensionOID
+if TYPE_CHECKING:
+    from cryptography import x509
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +66,15 @@ class CertificateInfo:
 
 def fingerprint(cert: x509.Certificate) -> str:
     """SHA-256 of the DER encoding, as colon-separated upper-case hex."""
+    from cryptography.hazmat.primitives import hashes
+
     digest = cert.fingerprint(hashes.SHA256())
     return ":".join(f"{byte:02X}" for byte in digest)
 
 
 def describe_certificate(cert: x509.Certificate) -> CertificateInfo:
+    from cryptography.hazmat.primitives import serialization
+
     dns_names, ip_addresses = _alt_names(cert)
     return CertificateInfo(
         subject=cert.subject.rfc4514_string(),
@@ -83,17 +91,24 @@ def describe_certificate(cert: x509.Certificate) -> CertificateInfo:
 
 
 def describe_der(der: bytes) -> CertificateInfo:
+    from cryptography import x509
+
     return describe_certificate(x509.load_der_x509_certificate(der))
 
 
 def describe_pem(pem: str | bytes) -> list[CertificateInfo]:
     """Every certificate in a PEM bundle; ``ValueError`` when there is none."""
+    from cryptography import x509
+
     data = pem.encode("ascii", "replace") if isinstance(pem, str) else pem
     certs = x509.load_pem_x509_certificates(data)
     return [describe_certificate(cert) for cert in certs]
 
 
 def _alt_names(cert: x509.Certificate) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    from cryptography import x509
+    from cryptography.x509.oid import ExtensionOID
+
     try:
         extension = cert.extensions.get_extension_for_oid(
             ExtensionOID.SUBJECT_ALTERNATIVE_NAME
@@ -108,6 +123,8 @@ def _alt_names(cert: x509.Certificate) -> tuple[tuple[str, ...], tuple[str, ...]
 
 
 def _is_ca(cert: x509.Certificate) -> bool:
+    from cryptography import x509
+
     try:
         constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints)
     except x509.ExtensionNotFound:

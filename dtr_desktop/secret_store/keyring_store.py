@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from dtr_desktop.secret_store import secret_service
@@ -125,6 +126,27 @@ class KeyringSecretStore:
         return self._call(
             lambda: secret_service.read_many(backend, self._service, wanted), "read"
         )
+
+    def get_for_command(self, integration_id: str, data_dir: Path) -> str | None:
+        """``get`` for a one-shot command, without keyring's backend discovery.
+
+        When keyring was seen choosing the Secret Service for this data dir
+        (the record the credential helper keeps), the secret is read straight
+        over D-Bus as the helper reads it; otherwise, or when that read is
+        unsure, keyring answers, and its choice is recorded for next time.
+        """
+        from dtr_desktop.docker_config import fast_secret
+
+        if not self._keyring_chooses:
+            return self.get(integration_id)
+        if fast_secret.quick_read_allowed(data_dir):
+            try:
+                return fast_secret.read_secret(self._service, integration_id)
+            except fast_secret.NeedsKeyring as reason:
+                log.info("secret read through keyring: %s", reason)
+        secret = self.get(integration_id)
+        fast_secret.record_choice(data_dir, describe(self.backend))
+        return secret
 
     def set(self, integration_id: str, secret: str) -> None:
         backend = self.backend

@@ -129,10 +129,15 @@ def apply_policy_at_start(services: Services) -> list[str]:
     """Apply the policy; return what the user should be told, never raise.
 
     A broken policy file or database is reported and the app goes on with
-    the user's data as it was.
+    the user's data as it was. Without a policy file there is nothing to
+    apply unless an earlier policy left managed entries to release; that is
+    checked with one plain query first, so commands on machines without a
+    policy do not load the ORM for it.
     """
     from dtr_desktop.policy import PolicyError
 
+    if not _policy_to_apply(services):
+        return []
     try:
         report = services.policy.apply()
     except PolicyError as error:
@@ -142,3 +147,12 @@ def apply_policy_at_start(services: Services) -> list[str]:
         log.warning("policy not applied: %s", error)
         return [f"Your administrator's policy could not be applied: {error}"]
     return report.warnings
+
+
+def _policy_to_apply(services: Services) -> bool:
+    """False only when applying would provably change and report nothing."""
+    from dtr_desktop.store.direct import holds_policy_entries
+
+    if _stamp(services.policy.path)[1] != -1:
+        return True
+    return holds_policy_entries(services.data_dir)

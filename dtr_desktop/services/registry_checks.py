@@ -19,7 +19,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -53,6 +53,7 @@ from dtr_desktop.registry.tls import trust_context
 
 if TYPE_CHECKING:
     from dtr_desktop.services.app import Services
+    from dtr_desktop.store.direct import StoredTarget
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +215,62 @@ class RegistryChecks:
         )
         self._services.integrations.record_test(integration_id, report.as_test_result())
         return report
+
+    def test_by_name(
+        self, name: str, *, repository: str | None = None
+    ) -> tuple[str, ConnectionReport]:
+        """Test the stored integration ``name`` for a one-shot command; record it.
+
+        Returns the integration's stored name and the report. The command
+        line runs this once per process, where loading the ORM and keyring's
+        backend discovery cost several times the test itself: the
+        integration is read and the result recorded with plain SQL
+        (``store.direct``), and the secret read as the credential helper reads
+        it. A database that plain SQL cannot use (none yet, another schema
+        revision) goes through the store like the window.
+        """
+        from dtr_desktop.domain.validation import name_key
+        from dtr_desktop.store import direct
+
+        data_dir = self._services.data_dir
+        reader = direct.connect(data_dir)
+        if reader is None:
+            integration = self._services.integrations.get(name)
+            report = self.test_integration(integration.id, repository=repository)
+            return integration.name, report
+        with closing(reader):
+            stored = direct.target_by_name(reader, name_key(name))
+        if stored is None:
+            raise IntegrationNotFound(name)
+        report = run_connection_test(
+            RegistryTarget(stored.url, stored.insecure, stored.ca_cert_pem),
+            credentials_of(stored.username, self._command_password(stored)),
+            repository=repository,
+            timeouts=self.timeouts,
+        )
+        self._record_directly(stored, report)
+        return stored.name, report
+
+    def _command_password(self, stored: StoredTarget) -> str | None:
+        from dtr_desktop.secret_store import KeyringSecretStore
+
+        if not stored.username:
+            return None
+        secrets = self._services.secrets
+        if isinstance(secrets, KeyringSecretStore):
+            return secrets.get_for_command(stored.id, self._services.data_dir)
+        return secrets.get(stored.id)
+
+    def _record_directly(self, stored: StoredTarget, report: ConnectionReport) -> None:
+        from dtr_desktop.store import direct
+
+        writer = direct.connect(self._services.data_dir, writable=True)
+        if writer is None:  # migrated by someone else meanwhile
+            self._services.integrations.record_test(stored.id, report.as_test_result())
+            return
+        with closing(writer):
+            if not direct.record_test(writer, stored.id, report.as_test_result()):
+                raise IntegrationNotFound(stored.name)
 
     def test_draft(
         self,
