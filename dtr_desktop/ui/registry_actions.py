@@ -41,7 +41,7 @@ class RegistryActions(QObject):
         super().__init__(page)
         self.page = page
         self.calls = RegistryCalls(page.data.runner, page.data.services, self)
-        self.run = TestAllRun(self.calls, page.model, self)
+        self.run = TestAllRun(self.calls, page.model, self, page.data)
         self.bar = TestAllBar()
         self.dialog: QDialog | None = None
         self._watching: QObject | None = None
@@ -177,7 +177,6 @@ class RegistryActions(QObject):
         text = "Test all cancelled." if count < 0 else f"Tested {count} integrations."
         self.bar.message(text)
         self.update_enabled()
-        self.page.data.refresh()
 
     def _all_failed(self, message: str) -> None:
         self.bar.message(f"Test all stopped. {message}")

@@ -28,6 +28,7 @@ from dtr_desktop.ui.registry_calls import RegistryCalls
 if TYPE_CHECKING:
     from dtr_desktop.domain.values import Integration
     from dtr_desktop.services.registry_checks import ConnectionReport, RegistryChecks
+    from dtr_desktop.ui.account_data import AccountData
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +51,12 @@ class TestAllRun(QObject):
         calls: RegistryCalls,
         model: IntegrationTableModel,
         parent: QObject | None = None,
+        data: AccountData | None = None,
     ) -> None:
         super().__init__(parent)
         self._calls = calls
         self._model = model
+        self._data = data
         self._cancel: threading.Event | None = None
         self._relay = _ProgressRelay(self)
         self._relay.progressed.connect(self._one_done)
@@ -91,9 +94,11 @@ class TestAllRun(QObject):
         if self._cancel is None:
             return
         self._waiting.discard(item.id)
-        self._model.record_test(
-            item.id, report.outcome.value, report.message, report.tested_at
-        )
+        result = (item.id, report.outcome.value, report.message, report.tested_at)
+        self._model.record_test(*result)
+        if self._data is not None:
+            # The lists keep the result too, so no reload is needed afterwards.
+            self._data.record_test(*result)
         self.progressed.emit(done, total)
 
     def _all_done(self, reports: dict[str, ConnectionReport]) -> None:

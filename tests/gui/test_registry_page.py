@@ -129,6 +129,8 @@ def test_test_all_updates_every_row_as_results_arrive(
     assert sorted(stored.values()) == sorted(
         ["ok", "ok", "untrusted-certificate", "bad-credentials"]
     )
+    listed = {i.id: i.last_test_outcome for i in page.data.integrations}
+    assert listed == stored, "the window's lists hold the results without a reload"
     assert actions.bar.label.text() == "Tested 4 integrations."
     assert actions.test_all_button.isEnabled()
 
