@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from dtr_desktop.domain.errors import DtrDesktopError, ValidationError
 
 if TYPE_CHECKING:
     from dtr_desktop.services import Services
+
+log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -55,6 +58,12 @@ def run_handler(handler: Handler, args: argparse.Namespace) -> int:
         return fail(str(error))
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a fault of ours: one line here, details in the log
+        log.exception("command failed")
+        return fail(
+            f"an unexpected error stopped the command ({type(error).__name__}); "
+            "the log file has the details."
+        )
     finally:
         services.close()
 

@@ -182,7 +182,7 @@ class KeyringSecretStore:
         worker.start()
         worker.join(self._timeout)
         if worker.is_alive():
-            raise KeyringTimeout(self._timeout)
+            raise KeyringTimeout(self._timeout, verb)
         if "error" in outcome:
             raise _translate(outcome["error"], verb)
         return outcome.get("value")  # type: ignore[return-value]
@@ -195,7 +195,7 @@ def _translate(error: object, verb: str) -> BaseException:
     if isinstance(error, (NoUsableKeyring, KeyringTimeout)):
         return error
     if isinstance(error, Locked):
-        return KeyringLocked()
+        return KeyringLocked(verb)
     if isinstance(error, NoKeyringError):
         return NoUsableKeyring("keyring.backends.fail.Keyring")
     # The type only: a backend's message could echo what it was given.
