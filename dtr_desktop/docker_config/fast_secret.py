@@ -21,7 +21,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING; importing typing costs ~4 ms
+if TYPE_CHECKING:
+    from dtr_desktop.docker_config.dbus_wire import BusConnection
 
 CHOICE_FILE = "credential-helper-keyring.json"
 # The keyring service the app stores its secrets under, as
@@ -36,6 +39,12 @@ _PREFIX = "org.freedesktop.Secret."
 _SERVICE_PATH = "/org/freedesktop/secrets"
 _DEFAULT_COLLECTION = "/org/freedesktop/secrets/aliases/default"
 _PROPERTIES = "org.freedesktop.DBus.Properties"
+_COLLECTION = _PREFIX + "Collection"
+_SERVICE = _PREFIX + "Service"
+_LOCKED = (_COLLECTION, "Locked")
+_SEARCH = _COLLECTION + ".SearchItems"
+_GET_SECRETS = _SERVICE + ".GetSecrets"
+_PLAIN = ("plain", ("s", ""))
 
 
 class NeedsKeyring(Exception):
@@ -123,74 +132,60 @@ def read_secret(service: str, username: str) -> str | None:
     Raises ``NeedsKeyring`` whenever keyring might answer differently, for
     example when it would have to prompt to unlock the collection.
     """
-    from jeepney.io.blocking import open_dbus_connection
+    from dtr_desktop.docker_config.dbus_wire import BusConnection
 
     try:
-        connection = open_dbus_connection(bus="SESSION")
-    except Exception as error:  # no bus: keyring will say so properly
-        raise NeedsKeyring(type(error).__name__) from None
-    with connection:
-        try:
+        with BusConnection(DBUS_TIMEOUT) as connection:
             return _read(connection, service, username)
-        except NeedsKeyring:
-            raise
-        except Exception as error:  # D-Bus errors of every kind
-            raise NeedsKeyring(type(error).__name__) from None
+    except NeedsKeyring:
+        raise
+    except Exception as error:  # no bus, D-Bus errors of every kind
+        raise NeedsKeyring(type(error).__name__) from None
 
 
-def _read(connection: Any, service: str, username: str) -> str | None:
-    """keyring's lookup in two round trips to the Secret Service.
+def _read(connection: BusConnection, service: str, username: str) -> str | None:
+    """keyring's lookup: the default collection's items with these attributes.
 
-    The lock check, the search and a plain session go out together; the
-    secret is asked for once their replies are in. ``GetSecrets`` leaves out
-    the secrets of locked items, so a missing answer means keyring would
-    have to unlock (and perhaps prompt): ``NeedsKeyring``. The session ends
-    when the helper leaves the bus.
+    One call at a time, as keyring and libsecret make them: gnome-keyring
+    handles several calls in flight from a new caller on two threads and,
+    with other clients about, has been seen to fail them or crash. For the
+    same reason the first call is a method, not a property read: when
+    gnome-keyring has not yet registered a new caller, a method fails
+    (and the helper asks keyring) where a property read aborts the daemon.
+    ``GetSecrets`` leaves out the secrets of locked items, so a missing
+    answer means keyring would have to unlock (and perhaps prompt):
+    ``NeedsKeyring``.
     """
-    from jeepney import DBusAddress, new_method_call
+    from dtr_desktop.docker_config.dbus_wire import Call
 
-    collection = DBusAddress(_DEFAULT_COLLECTION, _SECRETS, _PREFIX + "Collection")
-    properties = DBusAddress(_DEFAULT_COLLECTION, _SECRETS, _PROPERTIES)
-    secrets = DBusAddress(_SERVICE_PATH, _SECRETS, _PREFIX + "Service")
     query = {"username": username, "service": service}
-    ((_, locked),), (paths,), (_, session) = _call_together(
-        connection,
-        new_method_call(properties, "Get", "ss", (collection.interface, "Locked")),
-        new_method_call(collection, "SearchItems", "a{ss}", (query,)),
-        new_method_call(secrets, "OpenSession", "sv", ("plain", ("s", ""))),
+    (paths,) = connection.call(
+        Call(_SECRETS, _DEFAULT_COLLECTION, _SEARCH, "a{ss}", (query,))
     )
-    if locked:
+    (locked,) = connection.call(
+        Call(_SECRETS, _DEFAULT_COLLECTION, _PROPERTIES + ".Get", "ss", _LOCKED)
+    )
+    if locked != 0:  # False, as D-Bus booleans are read as numbers
         raise NeedsKeyring("locked")
+    if not isinstance(paths, list):
+        raise NeedsKeyring("an unexpected reply")
     if not paths:
         return None
-    ((found,),) = _call_together(
-        connection,
-        new_method_call(secrets, "GetSecrets", "aoo", ([paths[0]], session)),
+    (_, session) = connection.call(
+        Call(_SECRETS, _SERVICE_PATH, _SERVICE + ".OpenSession", "sv", _PLAIN)
     )
-    if paths[0] not in found:
+    try:
+        (secrets,) = connection.call(
+            Call(_SECRETS, _SERVICE_PATH, _GET_SECRETS, "aoo", ([paths[0]], session))
+        )
+    finally:
+        connection.call(Call(_SECRETS, session, _PREFIX + "Session.Close"))
+    return _secret_value(secrets, paths[0])
+
+
+def _secret_value(secrets: object, path: object) -> str:
+    """The value of ``path``'s (session, parameters, value, type) secret."""
+    if not isinstance(secrets, dict) or path not in secrets:
         raise NeedsKeyring("locked")
-    return bytes(found[paths[0]][2]).decode("utf-8")
-
-
-def _call_together(connection: Any, *messages: Any) -> list[Any]:
-    """Send the calls at once, then wait for every reply: one round trip.
-
-    Raises jeepney's ``DBusErrorResponse`` for an error reply and
-    ``TimeoutError`` when the replies are not all in after ``DBUS_TIMEOUT``.
-    """
-    import time
-
-    from jeepney import HeaderFields
-    from jeepney.wrappers import unwrap_msg
-
-    serials = [next(connection.outgoing_serial) for _ in messages]
-    for message, serial in zip(messages, serials, strict=True):
-        connection.send(message, serial=serial)
-    replies: dict[int, Any] = {}
-    deadline = time.monotonic() + DBUS_TIMEOUT
-    while len(replies) < len(serials):
-        reply = connection.receive(timeout=max(deadline - time.monotonic(), 0.0))
-        answered = reply.header.fields.get(HeaderFields.reply_serial)
-        if answered in serials:
-            replies[answered] = reply
-    return [unwrap_msg(replies[serial]) for serial in serials]
+    _, _, value, _ = secrets[path]
+    return bytes(value).decode("utf-8")
