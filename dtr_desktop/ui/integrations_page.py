@@ -280,10 +280,11 @@ class IntegrationsPage(QWidget):
         self._filter_changed()
 
     def _filter_changed(self) -> None:
-        keep = _id_of(self.selected())
         self.proxy.set_filter_text(self.filter_edit.text())
-        if keep:
-            self.select(keep)
+        # The model keeps the selected row through a filter change; show it.
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.table.scrollTo(rows[0])
         self._update_page()
         self._update_buttons()
 

@@ -105,7 +105,9 @@ def outcome_kind(outcome: str) -> str:
     return _GOOD.get(outcome, FAILED)
 
 
+@cache
 def kind_icon(kind: str) -> QIcon:
+    """The style's icon for a result kind, made once (tables ask on each paint)."""
     pixmaps = {
         OK: QStyle.StandardPixmap.SP_DialogApplyButton,
         WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
