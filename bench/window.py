@@ -44,6 +44,7 @@ def _empty_window_mb(ctx: Context) -> Sample:
 
 def _p2(found: dict[str, Any]) -> list[Row]:
     switch = Sample(tuple(found["switch_ms"]))
+    edit = Sample(tuple(found["edit_ms"]))
     reload = Sample(tuple(found["reload_ms"]))
     return [
         Row(
@@ -63,16 +64,33 @@ def _p2(found: dict[str, Any]) -> list[Row]:
         ),
         Row(
             "P2r",
-            "reload Integrations after a change (refresh → rows painted)",
-            reload.describe(),
+            "an edit saved, 100,000 integrations (result → row painted)",
+            edit.describe(),
             "— (absolute)",
             "—",
             "≤ 250 ms (P2's)",
-            reload.median <= P2_LIMIT_MS,
+            edit.median <= P2_LIMIT_MS,
             (
-                "not in the issue's table: every add, edit, delete and single "
-                "test reloads both lists; timed from opening the page and asking "
-                "for the lists until the table painted the reloaded rows",
+                "not in the issue's table: what the page does when the service "
+                "returns an edited integration (AccountData.put_integration: the "
+                "selected row renamed, moved to its place and repainted); add, "
+                "delete and a single test update one row the same way",
+            ),
+        ),
+        Row(
+            "P2f",
+            "full reload of both lists (informational)",
+            reload.describe(),
+            "— (absolute)",
+            "—",
+            "— (none)",
+            None,
+            (
+                "not in the issue's table, and not what a change does: "
+                "AccountData.refresh, which the window runs after subscription "
+                "changes, a Docker import, or a change to an integration that "
+                "failed; timed from opening the page and asking for the lists "
+                "until the table painted them",
             ),
         ),
     ]

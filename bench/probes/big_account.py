@@ -3,14 +3,16 @@
 Creates the QApplication, then hands over to the product's own
 ``dtr_desktop.ui.app.run`` (which reuses an existing application), and drives
 the window it opened from a timer: wait for the account to load, open
-Account Settings → Integrations, reload it several times, type into the
-filter box. Prints ``result JSON`` and quits. Times are taken in-process with
+Account Settings → Integrations, apply edits the way the Edit dialog's
+save does, reload both lists several times, type into the filter box.
+Prints ``result JSON`` and quits. Times are taken in-process with
 ``perf_counter``; "painted" means the event loop got control back after the
 table's viewport handled its paint event.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -31,6 +33,7 @@ from bench.probes.qtwait import (
 
 TYPED = "dtr-00012"
 RELOADS = 3
+EDITS = 5
 
 
 class Driver:
@@ -57,6 +60,7 @@ class Driver:
         self.results["rows"] = total
         self.results["resident_kb"] = resident_kb()
         self.results["peak_kb"] = resident_kb("VmHWM")
+        self.results["edit_ms"] = self._edits(page, data, watch)
         self.results["reload_ms"] = self._reloads(window, data, watch)
         self.results["switch_ms"] = self._switches(window, watch)
         self.results["keystroke_ms"], self.results["filter_ms"] = self._filter(page)
@@ -69,7 +73,30 @@ class Driver:
         self.results["cold_ms"] = (painted - self.started) * 1000
         return int(page.model.rowCount())
 
+    def _edits(self, page: Any, data: Any, watch: PaintWatch) -> list[float]:
+        """An edit saved from the dialog, from its result to the row painted.
+
+        What the page does once the service returns the edited integration
+        (``AccountData.put_integration``): the selected row is renamed, moved
+        to its place by name and shown. Each edit renames a different row
+        near the top, so the row is on screen before and after.
+        """
+        times = []
+        for number in range(EDITS):
+            listed = data.integrations[number]
+            page.select(listed.id)
+            self.app.processEvents()
+            edited = dataclasses.replace(listed, name=f"{listed.name} edited")
+            start = time.perf_counter()
+            data.put_integration(edited)
+            painted = wait_for(watch.arm)
+            if page.selected().name != edited.name:
+                raise RuntimeError("the table did not show the edited integration")
+            times.append((painted - start) * 1000)
+        return times
+
     def _reloads(self, window: Any, data: Any, watch: PaintWatch) -> list[float]:
+        """The full reload of both lists: on request only, not after a change."""
         times = []
         for _ in range(RELOADS):
             window.show_subscription()
