@@ -15,10 +15,9 @@ window does.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from dtr_desktop.docker_config.protocol import (
     ACTIONS,
@@ -30,7 +29,12 @@ from dtr_desktop.docker_config.protocol import (
 )
 from dtr_desktop.domain.errors import DtrDesktopError, ValidationError
 
+# As typing.TYPE_CHECKING: ``typing`` and ``pathlib`` cost ~3 ms each, so
+# the get and list paths use neither.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from dtr_desktop.services import Services
 
 PROGRAM = "docker-credential-dtr-desktop"
@@ -81,14 +85,19 @@ def _data_dir() -> Path:
     Importing ``paths`` loads ``logging.handlers``, a good part of ``get``'s
     start-up; a test checks the two agree.
     """
-    import os
+    from pathlib import Path
 
+    return Path(_data_dir_text())
+
+
+def _data_dir_text() -> str:
+    """``_data_dir()`` as a string, for the paths that skip ``pathlib``."""
     chosen = os.environ.get(DATA_DIR_ENV)
     if chosen:
-        return Path(chosen).expanduser().resolve()
+        return os.path.realpath(os.path.expanduser(chosen))
     import platformdirs
 
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return platformdirs.user_data_dir(APP_NAME, appauthor=False)
 
 
 def _host(server: str) -> str | None:
@@ -110,7 +119,7 @@ def get() -> int:
     if not server:
         return _fail(MISSING_SERVER_URL)
     host = _host(server)
-    data = _data_dir()
+    data = _data_dir_text()
     login = login_for_host(data, host) if host else None
     if login is None or not login.username:
         return _fail(NOT_FOUND)
@@ -124,7 +133,7 @@ def get() -> int:
 def list_logins() -> int:
     from dtr_desktop.docker_config.store_lookup import usernames_by_server
 
-    found = usernames_by_server(_data_dir())
+    found = usernames_by_server(_data_dir_text())
     sys.stdout.write(go_json(dict(sorted(found.items()))))
     return EXIT_OK
 
@@ -136,7 +145,7 @@ def version() -> int:
     return EXIT_OK
 
 
-def read_secret(data: Path, integration_id: str) -> str | None:
+def read_secret(data: str, integration_id: str) -> str | None:
     """The integration's secret: straight from D-Bus when safe, else via keyring."""
     from dtr_desktop.docker_config import fast_secret
 
@@ -148,7 +157,7 @@ def read_secret(data: Path, integration_id: str) -> str | None:
     return _keyring_secret(data, integration_id)
 
 
-def _keyring_secret(data: Path, integration_id: str) -> str | None:
+def _keyring_secret(data: str, integration_id: str) -> str | None:
     from dtr_desktop.docker_config.fast_secret import record_choice
     from dtr_desktop.secret_store import KeyringSecretStore
     from dtr_desktop.secret_store.keyring_store import describe
@@ -162,8 +171,6 @@ def _keyring_secret(data: Path, integration_id: str) -> str | None:
 
 
 def _open_services(data: Path) -> Services:
-    import os
-
     from dtr_desktop import paths
     from dtr_desktop.services import Services
 

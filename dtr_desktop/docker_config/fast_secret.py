@@ -20,10 +20,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING; importing typing costs ~4 ms
 if TYPE_CHECKING:
+    from os import PathLike
+
     from dtr_desktop.docker_config.dbus_wire import BusConnection
 
 CHOICE_FILE = "credential-helper-keyring.json"
@@ -51,10 +52,14 @@ class NeedsKeyring(Exception):
     """The quick read does not apply here; ask keyring instead."""
 
 
-def keyring_config_file() -> Path:
-    """keyring's own configuration file on Linux (``keyringrc.cfg``)."""
-    root = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(root) / "python_keyring" / "keyringrc.cfg"
+def keyring_config_file() -> str:
+    """keyring's own configuration file on Linux (``keyringrc.cfg``).
+
+    Paths here are plain strings: ``pathlib`` would load ``fnmatch``,
+    ``urllib.parse`` and ``ipaddress`` into every ``get``.
+    """
+    root = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
+    return os.path.join(root, "python_keyring", "keyringrc.cfg")
 
 
 def fingerprint() -> list[str]:
@@ -65,7 +70,7 @@ def fingerprint() -> list[str]:
     # sys.path[0] is the program's own folder (or the working folder for
     # ``python -c``); no packages are installed there, and it differs
     # between the ways the helper can be started.
-    parts += [_stamp(Path(entry or ".")) for entry in sys.path[1:]]
+    parts += [_stamp(entry or ".") for entry in sys.path[1:]]
     return parts
 
 
@@ -78,19 +83,20 @@ def _keyring_variables() -> list[str]:
     ]
 
 
-def _stamp(path: Path) -> str:
+def _stamp(path: str) -> str:
     try:
-        return f"{path}:{path.stat().st_mtime_ns}"
+        return f"{path}:{os.stat(path).st_mtime_ns}"
     except OSError:
         return f"{path}:absent"
 
 
-def quick_read_allowed(data_dir: Path) -> bool:
+def quick_read_allowed(data_dir: str | PathLike[str]) -> bool:
     """Whether keyring was seen choosing the plain Secret Service backend here."""
     if not sys.platform.startswith("linux") or _environment_customised():
         return False
     try:
-        recorded = json.loads((data_dir / CHOICE_FILE).read_text("utf-8"))
+        with open(os.path.join(data_dir, CHOICE_FILE), encoding="utf-8") as file:
+            recorded = json.load(file)
     except (OSError, ValueError):
         return False
     return bool(
@@ -106,7 +112,7 @@ def _environment_customised() -> bool:
     return (
         "KDE" in desktops
         or any(_keyring_variables_set())
-        or keyring_config_file().exists()
+        or os.path.exists(keyring_config_file())
     )
 
 
@@ -114,14 +120,15 @@ def _keyring_variables_set() -> list[str]:
     return [name for name in _keyring_variables() if name != "XDG_CURRENT_DESKTOP"]
 
 
-def record_choice(data_dir: Path, backend: str) -> None:
+def record_choice(data_dir: str | PathLike[str], backend: str) -> None:
     """Remember keyring's choice; a failure only means the next call is slower."""
     record = {"backend": backend, "fingerprint": fingerprint()}
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        temporary = data_dir / f".{CHOICE_FILE}.{os.getpid()}"
-        temporary.write_text(json.dumps(record), "utf-8")
-        os.replace(temporary, data_dir / CHOICE_FILE)
+        os.makedirs(data_dir, exist_ok=True)
+        temporary = os.path.join(data_dir, f".{CHOICE_FILE}.{os.getpid()}")
+        with open(temporary, "w", encoding="utf-8") as file:
+            json.dump(record, file)
+        os.replace(temporary, os.path.join(data_dir, CHOICE_FILE))
     except OSError:
         return
 

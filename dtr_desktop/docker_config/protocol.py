@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING; the helper's get skips typing
+if TYPE_CHECKING:
+    from typing import Any
 
 HELPER_PREFIX = "docker-credential-"
 OUR_HELPER = "dtr-desktop"

@@ -8,11 +8,14 @@ the choice of integration agree with the store and the services.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from pathlib import Path
-from typing import NamedTuple
 
 from dtr_desktop.docker_config.protocol import docker_server_key
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING; importing typing costs ~3 ms
+if TYPE_CHECKING:
+    from os import PathLike
 
 # The same name as dtr_desktop.store.engine.DATABASE_NAME (not imported: it
 # would load SQLAlchemy).
@@ -24,27 +27,42 @@ BUSY_TIMEOUT_SECONDS = 5.0
 _PREFERRED_ORDER = "ORDER BY username = '', created_at, id"
 
 
-class HelperLogin(NamedTuple):
+class HelperLogin:
     """The integration the helper answers with for a registry.
 
-    A named tuple, not a dataclass: ``dataclasses`` imports ``inspect``,
-    ~10 ms of every ``get``.
+    A plain class: ``dataclasses`` imports ``inspect`` and ``NamedTuple``
+    ``typing``, ~10 and ~3 ms of every ``get``.
     """
 
-    integration_id: str
-    username: str
+    __slots__ = ("integration_id", "username")
+
+    def __init__(self, integration_id: str, username: str) -> None:
+        self.integration_id = integration_id
+        self.username = username
+
+    def __repr__(self) -> str:
+        return f"HelperLogin({self.integration_id!r}, {self.username!r})"
 
 
-def _connect(data_dir: Path) -> sqlite3.Connection | None:
-    path = data_dir / DATABASE_NAME
-    if not path.exists():
+def _connect(data_dir: str | PathLike[str]) -> sqlite3.Connection | None:
+    path = os.path.join(os.path.abspath(data_dir), DATABASE_NAME)
+    if not os.path.exists(path):
         return None
     return sqlite3.connect(
-        f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS
+        f"file:{_uri_escaped(path)}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS
     )
 
 
-def login_for_host(data_dir: Path, host_key: str) -> HelperLogin | None:
+def _uri_escaped(path: str) -> str:
+    """A file path as SQLite reads it inside a ``file:`` URI.
+
+    SQLite decodes ``%HH`` and ends the path at ``?`` or ``#``; nothing else
+    needs escaping, so ``urllib.parse`` (and ``ipaddress``) stay unloaded.
+    """
+    return path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+
+
+def login_for_host(data_dir: str | PathLike[str], host_key: str) -> HelperLogin | None:
     """The preferred integration for a registry, or ``None`` if there is none."""
     connection = _connect(data_dir)
     if connection is None:
@@ -60,7 +78,7 @@ def login_for_host(data_dir: Path, host_key: str) -> HelperLogin | None:
     return HelperLogin(str(row[0]), str(row[1])) if row else None
 
 
-def usernames_by_server(data_dir: Path) -> dict[str, str]:
+def usernames_by_server(data_dir: str | PathLike[str]) -> dict[str, str]:
     """Server → user name, one entry per registry, as ``list`` reports it."""
     connection = _connect(data_dir)
     if connection is None:

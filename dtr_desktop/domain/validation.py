@@ -6,20 +6,21 @@ belongs to, so the dialog can show it next to that field.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import unicodedata
-from typing import TYPE_CHECKING
-from urllib.parse import SplitResult, urlsplit
 
 from dtr_desktop.domain.errors import ValidationError
 
-if TYPE_CHECKING:
-    from dtr_desktop.domain.values import IntegrationDraft
-
 # The credential helper imports this module for ``registry_host_key`` before
-# every docker pull, so the providers, the value classes (dataclasses) and
-# the patterns are loaded on first use, not here; ``re`` caches the patterns.
+# every docker pull, so the providers, the value classes (dataclasses),
+# ``urllib.parse``, ``ipaddress`` and the patterns are loaded on first use,
+# not here; ``re`` caches the patterns. TYPE_CHECKING is typing's constant
+# without importing ``typing``.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from urllib.parse import SplitResult
+
+    from dtr_desktop.domain.values import IntegrationDraft
 
 NAME_MAX = 64
 USERNAME_MAX = 255
@@ -168,6 +169,8 @@ def _normalize_path(path: str) -> str:
 
 
 def _split_url(text: str) -> SplitResult:
+    from urllib.parse import urlsplit
+
     netloc = text.split("://", 1)[1].split("/", 1)[0]
     _split_netloc(netloc.rsplit("@", 1)[-1])  # our own message for bad brackets
     try:
@@ -199,6 +202,8 @@ def _normalize_host(netloc: str) -> str:
     if "%" in host:
         raise ValueError("Remove the %-escape or %zone from the host name.")
     if host.startswith("["):
+        import ipaddress
+
         try:
             address = ipaddress.IPv6Address(host[1:-1])
         except ValueError:
@@ -235,6 +240,8 @@ def canonical_host(host: str) -> str:
 
 def _check_ipv4(host: str) -> None:
     """A numeric host must be a plain dotted quad, not 127.1 or 0x7f.1."""
+    import ipaddress
+
     try:
         ipaddress.IPv4Address(host)
     except ValueError:
