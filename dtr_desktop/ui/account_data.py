@@ -14,24 +14,24 @@ The listed integrations carry the table's fields only (see
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from bisect import bisect_right
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from dtr_desktop.domain.validation import name_key
-from dtr_desktop.domain.values import Integration, Subscription
 from dtr_desktop.services import Services
 from dtr_desktop.ui.messages import user_message
 from dtr_desktop.ui.workers import OnDone, OnError, TaskRunner
 
 log = logging.getLogger(__name__)
 
-Lists = tuple[list[Integration], list[Subscription]]
+if TYPE_CHECKING:
+    from dtr_desktop.domain.values import Integration, Subscription
+
+    Lists = tuple[list[Integration], list[Subscription]]
 
 
 class AccountData(QObject):
@@ -99,6 +99,8 @@ class AccountData(QObject):
 
     def put_integration(self, item: Integration) -> None:
         """An added or edited integration, in its place by name."""
+        from dtr_desktop.domain.validation import name_key
+
         old = self._take(item.id)
         listed = _listed(item)
         at = bisect_right(
@@ -119,9 +121,11 @@ class AccountData(QObject):
         self, integration_id: str, outcome: str, message: str, tested_at: datetime
     ) -> None:
         """A test's result in the list (the model shows it on its own)."""
+        from dataclasses import replace
+
         for position, item in enumerate(self.integrations):
             if item.id == integration_id:
-                self.integrations[position] = dataclasses.replace(
+                self.integrations[position] = replace(
                     item,
                     last_test_outcome=outcome,
                     last_test_message=message,
@@ -136,8 +140,10 @@ class AccountData(QObject):
         return None
 
     def _rename_in_subscriptions(self, old: str, new: str) -> None:
+        from dataclasses import replace
+
         self.subscriptions = [
-            dataclasses.replace(
+            replace(
                 each,
                 integrations=tuple(new if n == old else n for n in each.integrations),
             )
@@ -195,6 +201,6 @@ class AccountData(QObject):
 
 def _listed(item: Integration) -> Integration:
     """``item`` with only the fields the lists keep (as a listing reads them)."""
-    return dataclasses.replace(
-        item, email="", ca_cert_pem=None, created_at=None, updated_at=None
-    )
+    from dataclasses import replace
+
+    return replace(item, email="", ca_cert_pem=None, created_at=None, updated_at=None)

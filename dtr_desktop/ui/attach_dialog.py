@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from dtr_desktop.domain.values import Integration
-from dtr_desktop.ui.integration_model import type_label
+from dtr_desktop.ui.integration_text import type_label
 from dtr_desktop.ui.messages import user_message
 
 

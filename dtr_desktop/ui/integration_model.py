@@ -28,9 +28,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from dtr_desktop.domain.providers import PROVIDERS
 from dtr_desktop.domain.values import Integration
 from dtr_desktop.ui.icons import icon
+from dtr_desktop.ui.integration_text import INSECURE_TIP, managed_tip, type_label
 from dtr_desktop.ui.registry_calls import (
     WARNING,
     kind_icon,
@@ -48,33 +48,7 @@ HEADERS = ("Name", "Type", "Registry URL", "Username", "Subscriptions", "Status"
 IntegrationRole = Role.UserRole + 1
 HaystackRole = Role.UserRole + 2
 
-_LABELS = {provider.id: provider.label for provider in PROVIDERS}
 TESTING = "Testing…"
-INSECURE_TIP = "Insecure registry: the password is sent over plain http."
-MANAGED_TIP = (
-    "Managed by your administrator's policy: its name, type and URL "
-    "cannot be changed here."
-)
-LOCKED_TIP = (
-    "Managed by your administrator's policy, which sets this registry up for "
-    "everyone on this computer: its name, type and URL are locked and it "
-    "cannot be deleted. You enter only your own user name and password."
-)
-UNLOCKED_TIP = (
-    "Set up by your administrator's policy. You may edit it, but the policy "
-    "puts its name, type and URL back each time dtr-desktop starts."
-)
-
-
-def managed_tip(item: Integration) -> str | None:
-    """Why a managed integration behaves as it does; None for the user's own."""
-    if not item.managed:
-        return None
-    return LOCKED_TIP if item.locked else UNLOCKED_TIP
-
-
-def type_label(provider_id: str) -> str:
-    return _LABELS.get(provider_id, provider_id)
 
 
 def status_label(item: Integration) -> str:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dtr_desktop.domain.values import Subscription
 from dtr_desktop.services import Services
 from dtr_desktop.ui import window_state as state
 from dtr_desktop.ui.account_data import AccountData
@@ -36,6 +35,7 @@ from dtr_desktop.ui.policy_banner import PolicyBanner, start_with_policy
 from dtr_desktop.ui.subscription_view import DASHBOARD, SETTINGS, SubscriptionView
 
 if TYPE_CHECKING:
+    from dtr_desktop.domain.values import Subscription
     from dtr_desktop.ui.account_settings import AccountSettings
 
 log = logging.getLogger(__name__)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import cache
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -21,32 +22,38 @@ from dtr_desktop.domain.errors import (
     StoreError,
     ValidationError,
 )
-from dtr_desktop.secret_store.errors import (
-    KeyringLocked,
-    KeyringTimeout,
-    NoUsableKeyring,
-    SecretStoreError,
-)
 
 log = logging.getLogger(__name__)
 
 Button = QMessageBox.StandardButton
 
-_TITLES: tuple[tuple[type[Exception], str], ...] = (
-    (NoUsableKeyring, "No secure keyring"),
-    (KeyringLocked, "Keyring locked"),
-    (KeyringTimeout, "Keyring not answering"),
-    (SecretStoreError, "Keyring problem"),
-    (StoreError, "Database problem"),
-    (IntegrationInUse, "Integration in use"),
-    (ManagedByPolicy, "Managed by your administrator"),
-    (NotFound, "No longer there"),
-    (ValidationError, "Please check the form"),
-)
+
+@cache
+def _titles() -> tuple[tuple[type[Exception], str], ...]:
+    # The secret store (and the keyring modules it loads) is imported on the
+    # first error, not before the window's first paint.
+    from dtr_desktop.secret_store.errors import (
+        KeyringLocked,
+        KeyringTimeout,
+        NoUsableKeyring,
+        SecretStoreError,
+    )
+
+    return (
+        (NoUsableKeyring, "No secure keyring"),
+        (KeyringLocked, "Keyring locked"),
+        (KeyringTimeout, "Keyring not answering"),
+        (SecretStoreError, "Keyring problem"),
+        (StoreError, "Database problem"),
+        (IntegrationInUse, "Integration in use"),
+        (ManagedByPolicy, "Managed by your administrator"),
+        (NotFound, "No longer there"),
+        (ValidationError, "Please check the form"),
+    )
 
 
 def error_title(error: Exception) -> str:
-    for kind, title in _TITLES:
+    for kind, title in _titles():
         if isinstance(error, kind):
             return title
     return "Something went wrong"

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
 
-from dtr_desktop.services.policy import apply_policy_at_start
 from dtr_desktop.ui.account_data import AccountData
 from dtr_desktop.ui.messages import user_message
 
@@ -55,6 +54,7 @@ class PolicyBanner(QFrame):
 
 def start_with_policy(data: AccountData, banner: PolicyBanner) -> None:
     """Apply the policy in a worker, show what it said, then open the lists."""
+    from dtr_desktop.services.policy import apply_policy_at_start
 
     def applied(warnings: list[str]) -> None:
         banner.show_warnings(warnings)

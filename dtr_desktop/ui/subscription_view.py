@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -18,14 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dtr_desktop.domain.values import Integration, Subscription
 from dtr_desktop.ui.account_data import AccountData
-from dtr_desktop.ui.attach_dialog import AttachDialog
-from dtr_desktop.ui.export_dialog import ExportDialog, open_export_dialog
 from dtr_desktop.ui.icons import icon
-from dtr_desktop.ui.integration_model import managed_tip, type_label
+from dtr_desktop.ui.integration_text import managed_tip, type_label
 from dtr_desktop.ui.messages import Prompter
 from dtr_desktop.ui.widgets import EmptyState, page_layout, sidebar, sidebar_column
+
+if TYPE_CHECKING:
+    # Imported when first opened: the first screen shows neither dialog.
+    from dtr_desktop.domain.values import Integration, Subscription
+    from dtr_desktop.ui.attach_dialog import AttachDialog
+    from dtr_desktop.ui.export_dialog import ExportDialog
 
 DASHBOARD, SETTINGS = range(2)
 SUBSCRIPTION_MANAGED_TIP = (
@@ -163,6 +168,8 @@ class SubscriptionIntegrationsPage(QWidget):
         subscription = self.subscription
         if subscription is None or self.dialog is not None:
             return
+        from dtr_desktop.ui.attach_dialog import AttachDialog
+
         dialog = AttachDialog(self.window(), subscription.name, self.candidates())
         dialog.submitted.connect(
             lambda names: self._attach(dialog, subscription, names)
@@ -354,6 +361,8 @@ class SubscriptionView(QWidget):
         """Export for CI; the dialog warns that the file holds passwords."""
         if self.subscription is None or self.export_dialog is not None:
             return
+        from dtr_desktop.ui.export_dialog import open_export_dialog
+
         dialog = open_export_dialog(self.window(), self.data, self.subscription)
         dialog.finished.connect(lambda _result: self._export_closed(dialog))
         self.export_dialog = dialog

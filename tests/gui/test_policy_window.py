@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dtr_desktop.services import Services
-from dtr_desktop.ui.integration_model import LOCKED_TIP, NAME, UNLOCKED_TIP
+from dtr_desktop.ui.integration_model import NAME
+from dtr_desktop.ui.integration_text import LOCKED_TIP, UNLOCKED_TIP
 from dtr_desktop.ui.integrations_page import IntegrationsPage
 from dtr_desktop.ui.main_window import MainWindow
 from tests.gui.conftest import OpenWindow, add_integration, use_policy, wait_for_dialog
