@@ -285,7 +285,10 @@ class _Reader:
         if code == "g":
             return self._text((self._unpack("B")), "ascii")
         if code == "v":
-            return self.read(self.read("g"))
+            inner = self.read("g")
+            if not inner or _complete_type(inner, 0) != len(inner):
+                raise WireError("a variant holds more or less than one value")
+            return self.read(inner)
         if code == "ay":
             return self._bytes(self._unpack("I"))
         if code[0] == "a":

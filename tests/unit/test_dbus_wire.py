@@ -96,3 +96,9 @@ def test_session_bus_addresses(address: str, expected: str) -> None:
 def test_other_bus_addresses_go_to_keyring(address: str) -> None:
     with pytest.raises(WireError):
         session_bus_socket(address)
+
+
+def test_a_variant_of_two_values_is_refused() -> None:
+    data = bytes([2]) + b"ss\0" + (1).to_bytes(4, "little") + b"a\0"
+    with pytest.raises(WireError):
+        _Reader(data, "<").read("v")
