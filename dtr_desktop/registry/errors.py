@@ -76,11 +76,19 @@ class RegistryUnreachable(RegistryError):
 class RegistryTimeout(RegistryError):
     outcome = Outcome.TIMEOUT
 
-    def __init__(self, host: str, phase: str, seconds: float) -> None:
-        super().__init__(
-            f"{host} did not {phase} within {seconds:g} seconds. Check the address "
-            "and your network or proxy, then try again."
-        )
+    def __init__(self, host: str, seconds: float, *, accepted: bool) -> None:
+        """``accepted``: the server took the connection, then fell silent."""
+        self.accepted = accepted
+        if accepted:
+            what = "accepted the connection but did not answer"
+            advice = (
+                "The registry may be overloaded, or something else listens on "
+                "that port; check the address and port, then try again."
+            )
+        else:
+            what = "did not accept a connection"
+            advice = "Check the address and your network or proxy, then try again."
+        super().__init__(f"{host} {what} within {seconds:g} seconds. {advice}")
 
 
 class CertificateProblem(RegistryError):

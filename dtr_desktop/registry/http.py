@@ -251,6 +251,7 @@ class HttpSession:
         request = self.client.build_request(
             method, url, headers=request_headers, data=form
         )
+        request.extensions["trace"] = _ConnectionTrace()
         if self.cancel is None:
             return self._exchange(request, limit, authorization is not None)
         return self._cancellable(request, limit, authorization is not None)
@@ -293,7 +294,7 @@ class HttpSession:
             finally:
                 response.close()
         except httpx.HTTPError as error:
-            raise self._translate(error, request.url) from error
+            raise self._translate(error, request) from error
         log.info(
             "%s %s%s -> %s",
             request.method,
@@ -321,12 +322,16 @@ class HttpSession:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def _translate(self, error: httpx.HTTPError, url: httpx.URL) -> RegistryError:
+    def _translate(
+        self, error: httpx.HTTPError, request: httpx.Request
+    ) -> RegistryError:
+        url = request.url
         host = display_host(url)
-        if isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
-            return RegistryTimeout(host, "accept a connection", self.timeouts.connect)
+        if isinstance(error, httpx.ConnectTimeout):
+            accepted = _connected(request)
+            return RegistryTimeout(host, self.timeouts.connect, accepted=accepted)
         if isinstance(error, httpx.TimeoutException):
-            return RegistryTimeout(host, "answer", self.timeouts.read)
+            return RegistryTimeout(host, self.timeouts.read, accepted=True)
         if isinstance(error, httpx.ProxyError):
             return RegistryUnreachable(
                 f"The proxy could not reach {host} ({error}). Check the proxy "
@@ -377,6 +382,26 @@ class HttpSession:
                 url=str(url),
             )
         return None
+
+
+class _ConnectionTrace:
+    """Notes whether the server accepted the TCP connection of a request.
+
+    httpx reports a stalled TLS handshake as a connect timeout, like a server
+    that never accepts; this tells the two apart for the message.
+    """
+
+    def __init__(self) -> None:
+        self.connected = False
+
+    def __call__(self, event: str, info: Mapping[str, object]) -> None:
+        if event == "connection.connect_tcp.complete":
+            self.connected = True
+
+
+def _connected(request: httpx.Request) -> bool:
+    trace = request.extensions.get("trace")
+    return isinstance(trace, _ConnectionTrace) and trace.connected
 
 
 def _chunks(response: httpx.Response) -> Iterator[bytes]:
