@@ -150,9 +150,5 @@ def export_subscription(args: argparse.Namespace, services: Services) -> int:
     print(f"Warning: {result.warning}", file=sys.stderr)
     print(f"Wrote {result.path} with the logins of: {', '.join(result.integrations)}.")
     if result.left_out:
-        return fail(
-            "left out (no user name, no stored password, or a second login for "
-            f"the same registry): {', '.join(result.left_out)}",
-            EXIT_OK,
-        )
+        return fail(f"left out: {result.left_out_text}", EXIT_OK)
     return EXIT_OK

@@ -193,11 +193,23 @@ class DockerLink:
 
 @dataclass(frozen=True, slots=True)
 class ExportResult:
+    """What an export wrote; ``left_out_why`` gives a reason per ``left_out``."""
+
     path: Path
     format: ExportFormat
     integrations: tuple[str, ...]
     left_out: tuple[str, ...]
     warning: str = EXPORT_WARNING
+    left_out_why: tuple[str, ...] = ()
+
+    @property
+    def left_out_text(self) -> str:
+        """``"Mirror (no user name), Stage (same registry as Prod)"``."""
+        reasons = self.left_out_why or ("",) * len(self.left_out)
+        return ", ".join(
+            f"{name} ({why})" if why else name
+            for name, why in zip(self.left_out, reasons, strict=True)
+        )
 
 
 # ---------------------------------------------------------------- service
@@ -484,6 +496,8 @@ class DockerInteropService:
             )
         chosen = self._services.subscriptions.get(subscription)
         auths, used, left_out = self._export_auths(chosen.integrations)
+        names = tuple(name for name, _ in left_out)
+        reasons = tuple(why for _, why in left_out)
         if not auths:
             raise DockerInteropError(
                 f"Subscription {chosen.name!r} has no integration with a user name "
@@ -502,24 +516,26 @@ class DockerInteropService:
                 "a folder you can write to."
             ) from None
         log.info("exported subscription %s as %s", chosen.id, format)
-        return ExportResult(path, format, tuple(used), tuple(left_out))
+        return ExportResult(path, format, tuple(used), names, left_out_why=reasons)
 
     def _export_auths(
         self, names: Sequence[str]
-    ) -> tuple[dict[str, dict[str, str]], list[str], list[str]]:
+    ) -> tuple[dict[str, dict[str, str]], list[str], list[tuple[str, str]]]:
+        """The ``auths`` entries, who is in them, and (name, why) left out."""
         auths: dict[str, dict[str, str]] = {}
-        used: list[str] = []
-        left_out: list[str] = []
+        owners: dict[str, str] = {}
+        left_out: list[tuple[str, str]] = []
         for name in names:
             integration = self._services.integrations.get(name)
-            secret = self._services.integrations.password(integration.id)
             server = docker_server_key(registry_host_key(integration.url))
-            if not integration.username or not secret or server in auths:
-                left_out.append(integration.name)
+            secret = self._services.integrations.password(integration.id)
+            why = _export_problem(integration, secret, owners.get(server))
+            if why is not None:
+                left_out.append((integration.name, why))
                 continue
-            auths[server] = _auth_entry(integration.username, secret)
-            used.append(integration.name)
-        return auths, used, left_out
+            auths[server] = _auth_entry(integration.username, secret or "")
+            owners[server] = integration.name
+        return auths, list(owners.values()), left_out
 
 
 # ---------------------------------------------------------------- helpers
@@ -543,6 +559,23 @@ def _host_or_error(server_url: str) -> str:
     if not host:
         raise ValidationError({"server": "Give the registry's host name."})
     return host
+
+
+def _export_problem(
+    integration: Integration, secret: str | None, exported_as: str | None
+) -> str | None:
+    """Why an integration cannot go into an export; ``None`` when it can.
+
+    A docker config holds one login per registry, so a second integration
+    for a registry already exported is left out, naming the one that is in.
+    """
+    if exported_as is not None:
+        return f"same registry as {exported_as}, which is exported"
+    if not integration.username:
+        return "no user name"
+    if not secret:
+        return "no saved password"
+    return None
 
 
 def _auth_entry(username: str, secret: str) -> dict[str, str]:

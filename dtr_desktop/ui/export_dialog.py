@@ -187,10 +187,7 @@ class ExportDialog(QDialog):
             f"logins of {', '.join(result.integrations)}."
         )
         if result.left_out:
-            text += (
-                f" Left out, without a user name or saved password: "
-                f"{', '.join(result.left_out)}."
-            )
+            text += f" Left out: {result.left_out_text}."
         self._show_message(text, "ManagedNote")
         self.cancel_button.setText("Close")
         self.export_button.setVisible(False)
