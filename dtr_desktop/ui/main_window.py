@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
+    QStyledItemDelegate,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -160,6 +161,11 @@ class MainWindow(QMainWindow):
         logo.setPixmap(icon("dtr-desktop").pixmap(26, 26))
         self.subscription_combo = QComboBox()
         self.subscription_combo.setObjectName("SubscriptionPicker")
+        # The style sheet colours the popup's rows only through a styled
+        # delegate; the default one paints them in the bar's white text.
+        self.subscription_combo.setItemDelegate(
+            QStyledItemDelegate(self.subscription_combo)
+        )
         self.subscription_combo.setPlaceholderText("No subscription")
         self.subscription_combo.setToolTip("Switch subscription")
         self.subscription_combo.setSizeAdjustPolicy(

@@ -25,7 +25,13 @@ QComboBox#SubscriptionPicker::down-arrow {
 }
 QComboBox#SubscriptionPicker QAbstractItemView {
     background: white; color: #0f172a; selection-background-color: #dbeafe;
-    selection-color: #0f172a;
+    selection-color: #0f172a; outline: 0;
+}
+QComboBox#SubscriptionPicker QAbstractItemView::item {
+    background: white; color: #0f172a; padding: 4px 10px;
+}
+QComboBox#SubscriptionPicker QAbstractItemView::item:selected {
+    background: #dbeafe; color: #0f172a;
 }
 QToolButton#GearButton {
     border: none; border-radius: 4px; padding: 5px; color: #f8fafc;

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from dtr_desktop.services import Services
@@ -58,3 +59,38 @@ def test_double_clicking_an_item_attaches_it(
     wait_idle(qtbot, window)
 
     assert services.subscriptions.get("Team").integrations == ("Harbor prod",)
+
+
+def dark_pixels(image: QImage, rect: QRect) -> int:
+    """Pixels dark enough to be text on a light background."""
+    count = 0
+    for x in range(rect.left(), rect.right()):
+        for y in range(rect.top(), rect.bottom()):
+            if QColor(image.pixel(x, y)).lightness() < 110:
+                count += 1
+    return count
+
+
+def test_the_subscription_dropdown_list_is_readable(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    for name in ("Alpha", "Beta", "Gamma"):
+        services.subscriptions.add(name)
+    window = open_window()
+    combo = window.subscription_combo
+    combo.showPopup()
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible)
+    view.setCurrentIndex(combo.model().index(0, 0))
+
+    viewport = view.viewport()
+    image = viewport.grab().toImage()
+    rows = [
+        view.visualRect(combo.model().index(row, 0)) & viewport.rect() for row in (1, 2)
+    ]
+    combo.hidePopup()
+
+    for rect in rows:
+        background = QColor(image.pixel(rect.left() + 2, rect.center().y()))
+        assert background.lightness() > 200
+        assert dark_pixels(image, rect) > 20
