@@ -93,6 +93,8 @@ QPushButton#Primary:disabled {
     background: #bfdbfe; color: #eff6ff; border-color: #bfdbfe;
 }
 QPushButton#Danger { color: #b91c1c; }
+QPushButton#Danger:hover { background: #fef2f2; }
+QPushButton#Danger:disabled { color: #94a3b8; border-color: #e2e8f0; }
 QPushButton#Link {
     border: none; background: transparent; color: #2563eb; padding: 2px 0;
     text-align: left;

@@ -94,3 +94,26 @@ def test_the_subscription_dropdown_list_is_readable(
         background = QColor(image.pixel(rect.left() + 2, rect.center().y()))
         assert background.lightness() > 200
         assert dark_pixels(image, rect) > 20
+
+
+def reddish_pixels(image: QImage) -> int:
+    count = 0
+    for x in range(image.width()):
+        for y in range(image.height()):
+            color = QColor(image.pixel(x, y))
+            if color.red() - max(color.green(), color.blue()) > 60:
+                count += 1
+    return count
+
+
+def test_a_disabled_delete_button_does_not_look_active(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    window = open_window()
+    window.show_account_settings("integrations")
+    button = window.account.integrations.delete_button
+    assert not button.isEnabled()  # nothing to delete yet
+
+    assert reddish_pixels(button.grab().toImage()) == 0
+    button.setEnabled(True)
+    assert reddish_pixels(button.grab().toImage()) > 0
