@@ -26,6 +26,13 @@ class SubscriptionService:
     def __init__(self, services: Services) -> None:
         self._services = services
 
+    def listing(self) -> list[Subscription]:
+        """Every subscription, read without loading SQLAlchemy (for the window)."""
+        from dtr_desktop.services.integrations import read_plain
+        from dtr_desktop.store import listing
+
+        return read_plain(self._services, listing.subscriptions)
+
     def list(self) -> list[Subscription]:
         from dtr_desktop.store.queries import SubscriptionStore
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -63,20 +64,6 @@ _INTEGRATION_COLUMNS = (
 )
 
 
-_LISTING_SQL = (
-    "SELECT id, name, provider, url, username, insecure, managed, locked, "
-    "last_test_outcome, last_test_message, last_tested_at "
-    "FROM integrations ORDER BY name_key"
-)
-
-
-def _stored_time(value: object) -> datetime | None:
-    """A time as SQLAlchemy stores it in SQLite (ISO text), or None."""
-    if isinstance(value, datetime) or value is None:
-        return value
-    return datetime.fromisoformat(str(value))
-
-
 class IntegrationStore:
     """Queries on integrations within one session."""
 
@@ -99,38 +86,13 @@ class IntegrationStore:
     def listing(self) -> list[Integration]:
         """Every integration with the list's fields only, for large accounts.
 
-        The window's table shows 100,000 integrations: this reads them with
-        the driver's own cursor (no SQLAlchemy row or type processing per
-        row) and leaves out what only a dialog shows: the e-mail, the CA
-        certificate and the creation and change times are empty here; read
-        them with ``get_by_id``. Repeated values (type, user name, outcome,
-        message) share one string.
+        Read with the driver's own connection, no SQLAlchemy row or type
+        processing per row; see ``dtr_desktop.store.listing``.
         """
-        users = self._subscription_names_by_integration()
-        result = self.session.connection().exec_driver_sql(_LISTING_SQL)
-        # The driver's own cursor, row by row, with no conversions.
-        rows = cast(Iterable[tuple[Any, ...]], result.cursor)
-        shared: dict[Any, Any] = {}
-        share = shared.setdefault
-        return [
-            Integration(
-                id=id_,
-                name=name,
-                provider=share(provider, provider),
-                url=url,
-                username=share(username, username),
-                email="",
-                insecure=bool(insecure),
-                managed=bool(managed),
-                locked=bool(locked),
-                subscriptions=users.get(id_, ()),
-                last_test_outcome=share(outcome, outcome),
-                last_test_message=share(message, message),
-                last_tested_at=_stored_time(tested_at),
-            )
-            for (id_, name, provider, url, username, insecure, managed, locked,
-                 outcome, message, tested_at) in rows
-        ]  # fmt: skip
+        from dtr_desktop.store import listing
+
+        raw = self.session.connection().connection.dbapi_connection
+        return listing.integrations(cast(sqlite3.Connection, raw))
 
     def _subscription_names_by_integration(self) -> dict[str, tuple[str, ...]]:
         query = (

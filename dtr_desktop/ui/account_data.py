@@ -163,13 +163,13 @@ class AccountData(QObject):
         self.runner.shutdown()
 
     def _open(self) -> Lists:
-        _ = self.services.engine  # runs the migrations
+        # The listings create or migrate the database when it needs it.
         _ = self.services.secrets
         return self._load()
 
     def _load(self) -> Lists:
         services = self.services
-        return services.integrations.listing(), services.subscriptions.list()
+        return services.integrations.listing(), services.subscriptions.listing()
 
     def _opened(self, lists: Lists) -> None:
         self.is_ready = True
