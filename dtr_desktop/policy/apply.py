@@ -9,6 +9,7 @@ longer lists become ordinary integrations of the user: nothing is deleted.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
@@ -197,7 +198,19 @@ def _warn_about_own_integrations(
         problems = rule_violations(policy.rules, row.url, row.insecure)
         if problems:
             report.warnings.append(
-                f"Your integration {row.name!r} does not meet your administrator's "
-                f"policy ({' '.join(problems.values())}); it keeps working, but "
-                "cannot be changed to another disallowed address."
+                f"Your integration {row.name!r} does not meet the policy, which "
+                f"{_clauses(problems.values())}. It keeps working, but its "
+                "address cannot be changed to another one the policy refuses."
             )
+
+
+def _clauses(reasons: Iterable[str]) -> str:
+    """The rules' field messages as one clause each, without the repeated subject.
+
+    Each field message is a sentence of its own ("Your administrator's policy
+    allows only …."); in a warning that already names the policy they read
+    as "which allows only … and does not allow …".
+    """
+    subject = "Your administrator's policy "
+    parts = [reason.removeprefix(subject).removesuffix(".") for reason in reasons]
+    return " and ".join(parts)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
@@ -9,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from dtr_desktop.services import Services
 from dtr_desktop.ui.attach_dialog import AttachDialog
 from dtr_desktop.ui.main_window import MainWindow
-from tests.gui.conftest import OpenWindow, add_integration, wait_idle
+from tests.gui.conftest import OpenWindow, add_integration, use_policy, wait_idle
 
 
 def open_attach_dialog(window: MainWindow) -> AttachDialog:
@@ -117,3 +120,30 @@ def test_a_disabled_delete_button_does_not_look_active(
     assert reddish_pixels(button.grab().toImage()) == 0
     button.setEnabled(True)
     assert reddish_pixels(button.grab().toImage()) > 0
+
+
+RULES = """\
+version = 1
+
+[rules]
+forbid_insecure = true
+allowed_hosts = ["127.0.0.1"]
+"""
+
+
+def test_the_policy_banner_names_the_policy_once_in_plain_sentences(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    add_integration(services, "Local plain", url="http://127.0.0.1:5000", insecure=True)
+    add_integration(services, "Elsewhere", url="https://localhost:5999")
+    use_policy(monkeypatch, tmp_path, RULES)
+    window = open_window()
+
+    text = window.policy_banner.text()
+    assert text.count("administrator") == 1
+    assert "Local plain" in text and "Elsewhere" in text
+    assert ".)" not in text and ".;" not in text
