@@ -8,6 +8,7 @@ in it and every secret it wrote is removed afterwards.
 from __future__ import annotations
 
 import os
+import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,10 @@ def isolated_environment(
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("DTR_DESKTOP_DATA_DIR", str(tmp_path / "data"))
+    # Use with Docker needs docker-credential-dtr-desktop on PATH, as `make
+    # run` users have it after linking it; the tests find it in the venv.
+    scripts = sysconfig.get_path("scripts")
+    monkeypatch.setenv("PATH", f"{scripts}{os.pathsep}{os.environ['PATH']}")
     clear_keyring()
     yield home
     clear_keyring()

@@ -25,6 +25,8 @@ import json
 import logging
 import os
 import re
+import shutil
+import sysconfig
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -75,6 +77,7 @@ ExportFormat = Literal["docker-config", "k8s-secret"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("docker-config", "k8s-secret")
 HELPER_PROVIDER = "registry"
 DOCKER_HUB_URL = "https://registry-1.docker.io"
+HELPER_PROGRAM = "docker-credential-dtr-desktop"
 
 EXPORT_WARNING = (
     "The exported file holds the passwords of the subscription's integrations "
@@ -88,7 +91,65 @@ class DockerInteropError(DtrDesktopError):
     """An import, export or Use with Docker action that cannot go ahead."""
 
 
+class HelperNotOnPath(DockerInteropError):
+    """docker could not run our credential helper: it is on no folder of PATH."""
+
+    def __init__(self, setup: HelperSetup) -> None:
+        self.setup = setup
+        super().__init__(setup.advice())
+
+
 # ---------------------------------------------------------------- values
+
+
+@dataclass(frozen=True, slots=True)
+class HelperSetup:
+    """Where docker would find ``docker-credential-dtr-desktop``, if anywhere.
+
+    ``found`` is the program on PATH; ``installed`` the one installed next
+    to this Python (a virtual environment's ``bin``), which a link into
+    ``link_folder`` (``~/.local/bin``) puts on PATH when that folder is on it.
+    """
+
+    found: Path | None
+    installed: Path | None
+    link_folder: Path
+    link_folder_on_path: bool
+
+    @property
+    def can_link(self) -> bool:
+        return (
+            self.found is None
+            and self.installed is not None
+            and self.link_folder_on_path
+        )
+
+    def advice(self) -> str:
+        """What to do so that docker can run the helper; nothing changed."""
+        text = (
+            f"docker, podman and skopeo would not find {HELPER_PROGRAM}: it is "
+            "not in any folder on your PATH, so no file was changed. Install the "
+            "dtr-desktop package (see the packaging/ folder of dtr-desktop)"
+        )
+        if self.installed is None:
+            return text + ", then try again."
+        folder = _home_short(self.link_folder)
+        text += f", or link {self.installed} into a folder on your PATH"
+        if self.link_folder_on_path:
+            return text + f", for example: ln -s {self.installed} {folder}/"
+        return text + (
+            f". {folder} is not on your PATH: add it (for example "
+            'export PATH="$HOME/.local/bin:$PATH" in ~/.profile, then log in '
+            f"again) and link the helper there with: ln -s {self.installed} "
+            f"{folder}/"
+        )
+
+
+def _home_short(path: Path) -> str:
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +312,54 @@ class DockerInteropService:
     def _env_get(self, name: str) -> str | None:
         return (os.environ if self._env is None else self._env).get(name)
 
+    # -- the helper program
+
+    def helper_setup(self) -> HelperSetup:
+        """Whether docker can run our helper, and how to make it able to."""
+        search = self._env_get("PATH") or os.environ.get("PATH", os.defpath)
+        found = shutil.which(HELPER_PROGRAM, path=search)
+        installed = Path(sysconfig.get_path("scripts")) / HELPER_PROGRAM
+        home = Path(self._env_get("HOME") or Path.home())
+        link_folder = home / ".local" / "bin"
+        on_path = any(
+            _same_folder(Path(entry).expanduser(), link_folder)
+            for entry in search.split(os.pathsep)
+            if entry
+        )
+        return HelperSetup(
+            Path(found) if found else None,
+            installed if os.access(installed, os.X_OK) else None,
+            link_folder,
+            on_path,
+        )
+
+    def require_helper(self) -> HelperSetup:
+        """Refuse with ``HelperNotOnPath`` unless docker can run the helper."""
+        setup = self.helper_setup()
+        if setup.found is None:
+            log.warning("%s is not on PATH", HELPER_PROGRAM)
+            raise HelperNotOnPath(setup)
+        return setup
+
+    def link_helper(self) -> Path:
+        """Link the installed helper into ``~/.local/bin`` (which is on PATH)."""
+        setup = self.helper_setup()
+        if setup.found is not None:
+            return setup.found
+        if not setup.can_link or setup.installed is None:
+            raise HelperNotOnPath(setup)
+        link = setup.link_folder / HELPER_PROGRAM
+        try:
+            setup.link_folder.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(setup.installed)
+        except OSError as error:
+            raise DockerInteropError(
+                f"{link} could not be created ({error.strerror}). "
+                f"Link it by hand: ln -s {setup.installed} {setup.link_folder}/"
+            ) from None
+        log.info("linked %s into %s", HELPER_PROGRAM, setup.link_folder)
+        return link
+
     # -- import
 
     def preview_import(
@@ -290,6 +399,8 @@ class DockerInteropService:
         ``credHelpers`` entry for ``dtr-desktop`` so that docker and podman
         keep working without the plaintext.
         """
+        if report.plaintext_left:
+            self.require_helper()
         hosts: dict[tuple[Path, FileKind], set[str]] = {}
         for candidate in report.plaintext_left:
             hosts.setdefault((candidate.source, candidate.kind), set()).add(
@@ -371,6 +482,7 @@ class DockerInteropService:
         or both. Other keys of the files are kept; each write has a backup.
         """
         integration = self._services.integrations.get(name)
+        self.require_helper()
         host = registry_host_key(integration.url)
         changes = []
         for file in self._target_files(targets):
@@ -539,6 +651,13 @@ class DockerInteropService:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _same_folder(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve()
+    except OSError:
+        return one == other
 
 
 def registry_url(server: str, host_key: str) -> str:

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 KINDS: tuple[FileKind, ...] = ("docker", "containers")
 TOOLS = {"docker": "docker", "containers": "podman, buildah and skopeo"}
+LINK_TEXT = "Link the helper into ~/.local/bin"
 USE_TIP = (
     "Let docker, podman, buildah and skopeo get this integration's login from "
     "dtr-desktop (a credHelpers entry), instead of a password written in "
@@ -215,8 +216,34 @@ class DockerActions(QObject):
         self.refresh()
 
     def _failed(self, item: Integration, error: Exception) -> None:
-        self.prompter.error(error, f"The files for “{item.name}” were not changed.")
+        from dtr_desktop.services.docker_interop import HelperNotOnPath
+
+        if isinstance(error, HelperNotOnPath) and error.setup.can_link:
+            self._offer_link(error)
+        else:
+            self.prompter.error(error, f"The files for “{item.name}” were not changed.")
         self.refresh()
+
+    def _offer_link(self, error: Exception) -> None:
+        """The helper sits in a venv only: offer to link it where PATH looks."""
+        self.prompter.confirm(
+            "Use with Docker",
+            str(error),
+            self.link_helper,
+            yes_text=LINK_TEXT,
+        )
+
+    def link_helper(self) -> None:
+        """Link docker-credential-dtr-desktop into ~/.local/bin, in a worker."""
+        service = self.service
+        self.data.runner.submit(service.link_helper, self._linked, self.prompter.error)
+
+    def _linked(self, link: Path) -> None:
+        self.prompter.inform(
+            "Use with Docker",
+            f"Linked {link}: docker can now run the dtr-desktop credential "
+            "helper. Choose Use with Docker again.",
+        )
 
     def _import_closed(self, dialog: ImportDialog) -> None:
         if self.import_dialog is dialog:
