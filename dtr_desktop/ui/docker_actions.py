@@ -236,7 +236,10 @@ class DockerActions(QObject):
     def link_helper(self) -> None:
         """Link docker-credential-dtr-desktop into ~/.local/bin, in a worker."""
         service = self.service
-        self.data.runner.submit(service.link_helper, self._linked, self.prompter.error)
+        self.data.runner.submit(service.link_helper, self._linked, self._link_failed)
+
+    def _link_failed(self, error: Exception) -> None:
+        self.prompter.error(error, "The helper was not linked.")
 
     def _linked(self, link: Path) -> None:
         self.prompter.inform(
