@@ -94,12 +94,8 @@ def import_docker_config(args: argparse.Namespace, services: Services) -> int:
         return EXIT_ERROR if refused else EXIT_OK
     report = interop.apply_import(choices)
     _print_report(report)
-    if args.remove_plaintext:
-        for change in interop.remove_plaintext(report):
-            print(
-                f"Removed the imported passwords from {change.path} "
-                f"(previous file kept as {change.backup})."
-            )
+    if args.remove_plaintext and report.plaintext_left:
+        print(interop.clear_plaintext(report).summary())
     elif report.plaintext_left:
         print(
             "The imported passwords are still written in plain text in the "

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from dtr_desktop.docker_config.cred_helpers import (
+    PLAINTEXT_FIELDS,
     FileChange,
     disable_helper,
     enable_helper,
@@ -41,7 +42,7 @@ from dtr_desktop.docker_config.cred_helpers import (
     uses_helper,
 )
 from dtr_desktop.docker_config.errors import ConfigFileError
-from dtr_desktop.docker_config.files import write_private_file
+from dtr_desktop.docker_config.files import read_config, write_private_file
 from dtr_desktop.docker_config.helper_client import DEFAULT_TIMEOUT
 from dtr_desktop.docker_config.locations import (
     CredentialFile,
@@ -238,6 +239,50 @@ class ImportReport:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaintextRemoval:
+    """What *Remove plaintext passwords* did, and what it left.
+
+    ``backups`` are the copies of the rewritten files: they still hold the
+    removed passwords. ``still_plaintext`` names, per file the import read,
+    the registries whose passwords are still written there (logins that
+    were not imported).
+    """
+
+    changes: tuple[FileChange, ...]
+    removed: tuple[str, ...]
+    still_plaintext: tuple[tuple[Path, tuple[str, ...]], ...]
+
+    @property
+    def backups(self) -> tuple[Path, ...]:
+        return tuple(c.backup for c in self.changes if c.backup is not None)
+
+    def summary(self) -> str:
+        """Where passwords are gone from, and every place one is still written."""
+        lines = []
+        for change in self.changes:
+            line = f"Removed them from {change.path}."
+            if change.backup is not None:
+                line += (
+                    " Its backup still holds the removed passwords; the previous "
+                    f"version is {change.backup}."
+                )
+            lines.append(line)
+        for path, servers in self.still_plaintext:
+            lines.append(
+                f"Still written in plaintext in {path} (not imported): "
+                f"{', '.join(servers)}."
+            )
+        if not self.still_plaintext:
+            lines.append("No other password is written in plaintext in those files.")
+        hosts = ", ".join(self.removed)
+        head = (
+            f"The plaintext passwords for {hosts} were removed; docker, podman "
+            "and skopeo now ask dtr-desktop for them."
+        )
+        return "\n".join([head, *lines])
+
+
+@dataclass(frozen=True, slots=True)
 class DockerLink:
     """What *Use with Docker* changed, and which integration docker will get.
 
@@ -412,6 +457,33 @@ class DockerInteropService:
             if change is not None:
                 changes.append(change)
         return changes
+
+    def clear_plaintext(self, report: ImportReport) -> PlaintextRemoval:
+        """``remove_plaintext``, then what is still written in the files read."""
+        changes = self.remove_plaintext(report)
+        removed = sorted({c.host_key for c in report.plaintext_left})
+        sources = dict.fromkeys(o.candidate.source for o in report.outcomes)
+        left = []
+        for path in sources:
+            servers = _plaintext_servers(path)
+            if servers:
+                left.append((path, tuple(servers)))
+        return PlaintextRemoval(tuple(changes), tuple(removed), tuple(left))
+
+    def delete_backups(self, removal: PlaintextRemoval) -> list[Path]:
+        """Delete the backups that still hold the removed passwords."""
+        deleted = []
+        for backup in removal.backups:
+            try:
+                backup.unlink(missing_ok=True)
+            except OSError as error:
+                raise DockerInteropError(
+                    f"{backup} could not be deleted ({error.strerror}); delete "
+                    "it by hand: it holds the removed passwords."
+                ) from None
+            log.info("deleted the backup %s", backup)
+            deleted.append(backup)
+        return deleted
 
     def _apply_one(self, choice: ImportChoice) -> ImportOutcome:
         candidate = choice.candidate
@@ -651,6 +723,22 @@ class DockerInteropService:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _plaintext_servers(path: Path) -> list[str]:
+    """The ``auths`` keys of a file that still carry a secret in plaintext."""
+    try:
+        config = read_config(path)
+    except ConfigFileError:
+        return []
+    auths = config.get("auths") if config else None
+    if not isinstance(auths, dict):
+        return []
+    return [
+        server
+        for server, entry in auths.items()
+        if isinstance(entry, dict) and any(entry.get(f) for f in PLAINTEXT_FIELDS)
+    ]
 
 
 def _same_folder(one: Path, other: Path) -> bool:

@@ -10,6 +10,7 @@ registries at the dtr-desktop helper instead.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -31,11 +32,11 @@ from dtr_desktop.ui.import_model import HEADERS, ImportPreviewModel, username_te
 from dtr_desktop.ui.messages import user_message
 
 if TYPE_CHECKING:
-    from dtr_desktop.docker_config.cred_helpers import FileChange
     from dtr_desktop.services.docker_interop import (
         DockerInteropService,
         ImportCandidate,
         ImportReport,
+        PlaintextRemoval,
     )
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class ImportDialog(QDialog):
         self.data = data
         self.service = service
         self.report: ImportReport | None = None
+        self.removal: PlaintextRemoval | None = None
         self.closed = False  # results arriving later are dropped
         self.finished.connect(self._closing)
         self.model = ImportPreviewModel(self)
@@ -110,8 +112,21 @@ class ImportDialog(QDialog):
         self.remove_button.setEnabled(False)
         service = self.service
         self.data.runner.submit(
-            lambda: service.remove_plaintext(report),
+            lambda: service.clear_plaintext(report),
             self._plaintext_removed,
+            self._show_error,
+        )
+
+    def delete_backups(self) -> None:
+        """Delete the backups that still hold the removed passwords."""
+        removal = self.removal
+        if removal is None or not removal.backups:
+            return
+        self.delete_backups_button.setEnabled(False)
+        service = self.service
+        self.data.runner.submit(
+            lambda: service.delete_backups(removal),
+            self._backups_deleted,
             self._show_error,
         )
 
@@ -154,6 +169,13 @@ class ImportDialog(QDialog):
         layout.addWidget(self.result_label)
         layout.addWidget(self.plaintext_label)
         layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.delete_backups_button = QPushButton("Delete the backup")
+        self.delete_backups_button.setToolTip(
+            "The backups made while removing the plaintext passwords still hold them"
+        )
+        self.delete_backups_button.clicked.connect(self.delete_backups)
+        self.delete_backups_button.setVisible(False)
+        layout.addWidget(self.delete_backups_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         return page
 
@@ -193,21 +215,28 @@ class ImportDialog(QDialog):
         self.remove_button.setVisible(bool(left))
         self._update_buttons()
 
-    def _plaintext_removed(self, changes: list[FileChange]) -> None:
+    def _plaintext_removed(self, removal: PlaintextRemoval) -> None:
         if self.closed:
             return
-        lines = [
-            f"Rewrote {change.path}"
-            + (f"; the previous version is {change.backup}." if change.backup else ".")
-            for change in changes
-        ]
-        self.plaintext_label.setText(
-            "The plaintext passwords are gone; docker, podman and skopeo now ask "
-            "dtr-desktop for them.\n" + "\n".join(lines)
-        )
+        self.removal = removal
+        self.plaintext_label.setText(removal.summary())
         self.plaintext_label.setObjectName("ManagedNote")
         self._repolish(self.plaintext_label)
         self.remove_button.setVisible(False)
+        count = len(removal.backups)
+        self.delete_backups_button.setText(
+            "Delete the backup" if count == 1 else f"Delete the {count} backups"
+        )
+        self.delete_backups_button.setVisible(count > 0)
+
+    def _backups_deleted(self, deleted: list[Path]) -> None:
+        if self.closed:
+            return
+        self.delete_backups_button.setVisible(False)
+        text = self.plaintext_label.text()
+        for backup in deleted:
+            text += f"\nDeleted {backup}."
+        self.plaintext_label.setText(text)
 
     def _show_error(self, error: Exception) -> None:
         if self.closed:
