@@ -37,11 +37,11 @@ def test_remove_plaintext_names_what_remains_and_deletes_the_backup(
 
     text = dialog.plaintext_label.text()
     assert "are gone" not in text
-    (backup,) = dialog.removal.backups  # type: ignore[union-attr]
-    assert (
-        f"Its backup still holds the removed passwords; the previous version is {backup}."
-        in text
-    )
+    removal = dialog.removal
+    assert removal is not None
+    (backup,) = removal.backups
+    kept = "Its backup still holds the removed passwords; the previous version is"
+    assert f"{kept} {backup}." in text
     assert (
         f"Still written in plaintext in {config} (not imported): second.example.com."
         in text
