@@ -12,7 +12,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._connect()
         self._restore()
+        self.quit_action = self._quit_action()
 
     def start(self) -> None:
         """Apply the policy, then open the database and keyring; after first paint."""
@@ -187,6 +188,17 @@ class MainWindow(QMainWindow):
         row.addSpacing(6)
         row.addWidget(self.gear_button)
         return bar
+
+    def _quit_action(self) -> QAction:
+        action = QAction("Quit", self)
+        # Platforms without a desktop theme know no Quit keys; Ctrl+Q is
+        # what they would have said.
+        keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+        action.setShortcuts(keys or [QKeySequence("Ctrl+Q")])
+        action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(self.close)
+        self.addAction(action)
+        return action
 
     def _connect(self) -> None:
         data = self.data

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from functools import cache
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from dtr_desktop.domain.errors import (
     DtrDesktopError,
@@ -95,8 +96,15 @@ class Prompter(QObject):
         box = self._box(QMessageBox.Icon.Question, title, text, detail)
         box.setStandardButtons(Button.Yes | Button.No)
         box.setDefaultButton(Button.No)
-        box.button(Button.Yes).setText(yes_text)
-        box.button(Button.No).setText("Cancel" if yes_text != "Yes" else "No")
+        yes, no = box.button(Button.Yes), box.button(Button.No)
+        yes.setText(yes_text)
+        no.setText("Cancel" if yes_text != "Yes" else "No")
+        for button in (yes, no):
+            # The style's icons are a green tick and a red stop: a tick on
+            # Delete would say the opposite of what the button does.
+            button.setIcon(QIcon())
+        if yes_text.startswith(("Delete", "Remove")):
+            yes.setObjectName("Danger")
 
         def finished(answer: int) -> None:
             if answer == Button.Yes.value:
@@ -127,6 +135,7 @@ class Prompter(QObject):
         box = QMessageBox(icon, title, text, Button.Ok, self._parent)
         box.setInformativeText(detail)
         box.setObjectName("MessageBox")
+        _fit_title(box)
         return box
 
     def _open(self, box: QMessageBox, then: Callable[[int], None]) -> QMessageBox:
@@ -141,3 +150,17 @@ class Prompter(QObject):
         box.open()
         self.shown.emit(box)
         return box
+
+
+def _fit_title(box: QMessageBox) -> None:
+    """Make the box wide enough that the window manager need not elide its title.
+
+    A message box sizes itself to its text, so a short question under a longer
+    title left "Delete integrati…" in the title bar. The title bar also shows
+    the application's name and its own buttons, some 40 px wider than the
+    box's icon column and margins; the label's minimum width is what a
+    QMessageBox keeps when it lays itself out.
+    """
+    title = f"{box.windowTitle()} — {QApplication.applicationDisplayName()}"
+    width = box.fontMetrics().horizontalAdvance(title) + 40
+    box.setStyleSheet(f"QLabel#qt_msgbox_label {{ min-width: {width}px; }}")

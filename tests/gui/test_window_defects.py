@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from dtr_desktop.services import Services
@@ -147,3 +148,36 @@ def test_the_policy_banner_names_the_policy_once_in_plain_sentences(
     assert text.count("administrator") == 1
     assert "Local plain" in text and "Elsewhere" in text
     assert ".)" not in text and ".;" not in text
+
+
+def test_the_delete_confirmation_shows_its_whole_title_and_no_tick(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    add_integration(services, "Harbor hang")
+    window = open_window()
+    window.show_account_settings("integrations")
+    page = window.account.integrations
+    page.table.selectRow(0)
+
+    with qtbot.waitSignal(window.prompter.shown) as shown:
+        page.delete()
+    box: QMessageBox = shown.args[0]
+    qtbot.waitUntil(box.isVisible)
+
+    title = f"{box.windowTitle()} — {QApplication.applicationDisplayName()}"
+    assert box.width() >= box.fontMetrics().horizontalAdvance(title) + 90
+    delete = box.button(QMessageBox.StandardButton.Yes)
+    assert delete.text() == "Delete"
+    assert delete.icon().isNull()
+    assert delete.objectName() == "Danger"
+    window.prompter.answer(QMessageBox.StandardButton.No)
+
+
+def test_ctrl_q_quits(qtbot: QtBot, open_window: OpenWindow) -> None:
+    window = open_window()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+
+    assert not window.isVisible()
