@@ -298,6 +298,20 @@ class DockerLink:
 
 
 @dataclass(frozen=True, slots=True)
+class DockerState:
+    """Which files send an integration's registry to the helper, and who answers.
+
+    ``answered_by`` is the integration the helper gives docker for that
+    registry; ``sharing`` names every integration for the same registry
+    (oldest first), so a clash can be shown.
+    """
+
+    enabled: dict[FileKind, bool]
+    answered_by: str | None
+    sharing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ExportResult:
     """What an export wrote; ``left_out_why`` gives a reason per ``left_out``."""
 
@@ -594,6 +608,17 @@ class DockerInteropService:
             except ConfigFileError:
                 found[file.kind] = False
         return found
+
+    def docker_state(self, name: str) -> DockerState:
+        """``docker_enabled`` plus which integration docker actually gets."""
+        from dtr_desktop.store.queries import IntegrationStore
+
+        enabled = self.docker_enabled(name)
+        host = registry_host_key(self._services.integrations.get(name).url)
+        with self._services.session() as session:
+            rows = IntegrationStore(session).rows_by_host(host)
+            sharing = tuple(row.name for row in rows)
+        return DockerState(enabled, self._answered_by(host), sharing)
 
     def _target_files(self, targets: Sequence[FileKind]) -> list[CredentialFile]:
         files = []

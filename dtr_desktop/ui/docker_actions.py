@@ -29,7 +29,11 @@ from dtr_desktop.domain.values import Integration
 if TYPE_CHECKING:
     from dtr_desktop.docker_config.cred_helpers import FileChange
     from dtr_desktop.docker_config.locations import FileKind
-    from dtr_desktop.services.docker_interop import DockerInteropService, DockerLink
+    from dtr_desktop.services.docker_interop import (
+        DockerInteropService,
+        DockerLink,
+        DockerState,
+    )
     from dtr_desktop.ui.import_dialog import ImportDialog
     from dtr_desktop.ui.integrations_page import IntegrationsPage
 
@@ -55,6 +59,7 @@ class DockerActions(QObject):
         self.prompter = page.prompter
         self.import_dialog: ImportDialog | None = None
         self.state: dict[FileKind, bool] = {}
+        self.docker_state: DockerState | None = None
         self._shown_for: str | None = None
         self._build(toolbar)
         page.table.selectionModel().selectionChanged.connect(self.refresh)
@@ -108,13 +113,14 @@ class DockerActions(QObject):
         item = self.page.selected()
         self._shown_for = item.id if item else None
         self.state = {}
+        self.docker_state = None
         self._show_state(item)
         if item is None or not self.data.is_ready:
             return
         service = self.service
         self._name_files()
         self.data.runner.submit(
-            lambda: service.docker_enabled(item.name),
+            lambda: service.docker_state(item.name),
             lambda state: self._state_read(item, state),
             lambda error: self._state_failed(item, error),
         )
@@ -172,10 +178,11 @@ class DockerActions(QObject):
             return  # set by the state read, not by the user
         self.set_enabled(kind, on)
 
-    def _state_read(self, item: Integration, state: dict[FileKind, bool]) -> None:
+    def _state_read(self, item: Integration, state: DockerState) -> None:
         if self._shown_for != item.id:
             return
-        self.state = dict(state)
+        self.docker_state = state
+        self.state = dict(state.enabled)
         self._show_state(item)
 
     def _state_failed(self, item: Integration, error: Exception) -> None:
@@ -190,7 +197,8 @@ class DockerActions(QObject):
             action.setChecked(self.state.get(kind, False))
             action.blockSignals(False)
             action.setEnabled(known)
-        self.status.setText(_state_text(item, self.state) if known else "")
+        text = _state_text(item, self.state, self.docker_state) if known else ""
+        self.status.setText(text)
         self.status.setVisible(known)
 
     def _set_busy(self, busy: bool) -> None:
@@ -262,13 +270,34 @@ def _short(path: Path) -> str:
         return str(path)
 
 
-def _state_text(item: Integration | None, state: dict[FileKind, bool]) -> str:
+def _state_text(
+    item: Integration | None,
+    state: dict[FileKind, bool],
+    docker: DockerState | None = None,
+) -> str:
     if item is None:
         return ""
     on = [TOOLS[kind] for kind in KINDS if state.get(kind)]
     if not on:
         return f"“{item.name}” is not used with Docker."
-    return f"{' and '.join(on).capitalize()} use “{item.name}” through dtr-desktop."
+    tools = " and ".join(on).capitalize()
+    verb = "uses" if on == ["docker"] else "use"
+    answered = docker.answered_by if docker else None
+    if answered is None or answered == item.name:
+        text = f"{tools} {verb} “{item.name}” through dtr-desktop."
+    else:
+        text = (
+            f"{tools} {verb} “{answered}”, not “{item.name}”, through "
+            "dtr-desktop: for one registry it gets the oldest integration with a "
+            "user name."
+        )
+    if docker is not None and len(docker.sharing) > 1:
+        names = ", ".join(f"“{name}”" for name in docker.sharing)
+        text += (
+            f" Warning: {names} share this registry; docker can use only one "
+            "login for it."
+        )
+    return text
 
 
 def _changes_text(changes: tuple[FileChange, ...] | list[FileChange]) -> str:

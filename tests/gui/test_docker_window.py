@@ -95,7 +95,7 @@ def test_use_with_docker_adds_and_removes_the_helper_entry_keeping_the_rest(
     actions.prompter.answer(Ok)
     qtbot.waitUntil(lambda: actions.state.get("docker") is True)
     assert actions.file_actions["docker"].isChecked()
-    assert "Docker use “Prod”" in actions.status.text()
+    assert "Docker uses “Prod” through dtr-desktop." in actions.status.text()
 
     toggle(qtbot, actions, "containers")
     containers = home / ".config/containers/auth.json"
