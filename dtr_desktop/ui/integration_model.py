@@ -160,6 +160,7 @@ class IntegrationTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Integration] = []
+        self._ids: list[str] = []  # the rows' ids: ``list.index`` finds one in C
         self._haystacks: list[str] = []
         self._order: list[int] = []
         self._shown: list[int] = self._order
@@ -170,6 +171,7 @@ class IntegrationTableModel(QAbstractTableModel):
     def set_integrations(self, integrations: Sequence[Integration]) -> None:
         self.beginResetModel()
         self._rows = list(integrations)
+        self._ids = [item.id for item in self._rows]
         self._haystacks = [_haystack(item) for item in self._rows]
         self._order = self._sorted_positions(*self._sort)
         self._shown = self._matching(self._order, self._needle)
@@ -215,6 +217,7 @@ class IntegrationTableModel(QAbstractTableModel):
         """Add ``item``, or replace the integration with its id, at its place."""
         self.remove(item.id)
         self._rows.append(item)
+        self._ids.append(item.id)
         self._haystacks.append(_haystack(item))
         position = len(self._rows) - 1
         at = self._insert_point(self._order, position)
@@ -238,7 +241,7 @@ class IntegrationTableModel(QAbstractTableModel):
         row = self._shown.index(position) if position in self._shown else -1
         if row >= 0:
             self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[position], self._haystacks[position]
+        del self._rows[position], self._haystacks[position], self._ids[position]
         filtered = self._shown is not self._order
         self._order = _without(self._order, position)
         self._shown = _without(self._shown, position) if filtered else self._order
@@ -307,10 +310,10 @@ class IntegrationTableModel(QAbstractTableModel):
             return -1
 
     def _position_of(self, integration_id: str) -> int:
-        for position, item in enumerate(self._rows):
-            if item.id == integration_id:
-                return position
-        return -1
+        try:
+            return self._ids.index(integration_id)
+        except ValueError:
+            return -1
 
     def names(self) -> list[str]:
         return [item.name for item in self._rows]

@@ -46,8 +46,7 @@ SETTINGS_INTRO = (
 def attached_integrations(
     data: AccountData, subscription: Subscription
 ) -> list[Integration]:
-    by_name = {item.name.casefold(): item for item in data.integrations}
-    found = (by_name.get(name.casefold()) for name in subscription.integrations)
+    found = (data.integration_named(name) for name in subscription.integrations)
     return [item for item in found if item is not None]
 
 
@@ -164,6 +163,12 @@ class SubscriptionIntegrationsPage(QWidget):
         attached = {name.casefold() for name in self.attached_names()}
         return [i for i in self.data.integrations if i.name.casefold() not in attached]
 
+    def _free_count(self) -> int:
+        """How many integrations could be attached, without listing them all."""
+        named = self.data.integration_named
+        attached = sum(1 for name in self.attached_names() if named(name))
+        return len(self.data.integrations) - attached
+
     def attach(self) -> None:
         subscription = self.subscription
         if subscription is None or self.dialog is not None:
@@ -213,7 +218,7 @@ class SubscriptionIntegrationsPage(QWidget):
 
     def _update_buttons(self) -> None:
         self.detach_button.setEnabled(self.selected_name() is not None)
-        free = len(self.candidates()) if self.subscription else 0
+        free = self._free_count() if self.subscription else 0
         self.attach_button.setEnabled(free > 0)
         if self.subscription is not None and free == 0 and self.data.integrations:
             self.hint.setText("Every account integration is attached.")

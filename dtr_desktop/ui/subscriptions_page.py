@@ -61,7 +61,7 @@ class SubscriptionsPage(QWidget):
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.empty_state)
         layout.addWidget(self.stack, 1)
-        data.touched.connect(self._reload)
+        data.subscriptions_touched.connect(self._reload)
         self._reload()
 
     def new_subscription(self) -> None:
