@@ -20,12 +20,16 @@ from dtr_desktop.domain.values import Integration, IntegrationDraft, TestResult
 
 if TYPE_CHECKING:
     from dtr_desktop.services.app import Services
+    from dtr_desktop.store.models import IntegrationRow
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 LOCKED_FIELDS = ("name", "provider", "url", "insecure", "ca_cert_pem")
+#: Fields a connection test depends on (with the password): changing one
+#: makes the stored last test describe an integration that no longer exists.
+TESTED_FIELDS = ("url", "username", "insecure", "ca_cert_pem")
 
 
 def read_plain(services: Services, read: Callable[[sqlite3.Connection], T]) -> T:
@@ -86,8 +90,14 @@ class IntegrationService:
         return self._services.secrets.get(integration_id)
 
     def add(
-        self, draft: IntegrationDraft, password: str | None, **flags: object
+        self,
+        draft: IntegrationDraft,
+        password: str | None,
+        *,
+        last_test: TestResult | None = None,
+        **flags: object,
     ) -> Integration:
+        """Add an integration; ``last_test`` is a test run on exactly these values."""
         from dtr_desktop.store.queries import IntegrationStore, to_integration
 
         draft = clean_draft(draft)
@@ -95,7 +105,10 @@ class IntegrationService:
         _check_password(password or "", draft.username)
         secrets = self._services.secrets
         with self._services.session() as session:
-            row = IntegrationStore(session).add(draft, **flags)
+            store = IntegrationStore(session)
+            row = store.add(draft, **flags)
+            if last_test is not None:
+                store.record_test(row.id, last_test)
             if password:
                 secrets.set(row.id, password)
             try:
@@ -109,9 +122,19 @@ class IntegrationService:
         return added
 
     def edit(
-        self, integration_id: str, draft: IntegrationDraft, password: str | None = None
+        self,
+        integration_id: str,
+        draft: IntegrationDraft,
+        password: str | None = None,
+        *,
+        last_test: TestResult | None = None,
     ) -> Integration:
-        """Change an integration; ``password=None`` keeps the stored secret."""
+        """Change an integration; ``password=None`` keeps the stored secret.
+
+        A change to what a connection test depends on (URL, user name,
+        password, CA certificate, insecure) clears the stored last test, unless
+        ``last_test`` is a test run on exactly the new values: then it is kept.
+        """
         from dtr_desktop.store.queries import IntegrationStore, to_integration
 
         draft = clean_draft(draft)
@@ -127,6 +150,10 @@ class IntegrationService:
             store.update(row, draft)
             forget = not draft.username and password is None
             previous = self._replace_secret(row.id, password, forget)
+            if last_test is not None:
+                store.record_test(row.id, last_test)
+            elif _tested_values_changed(current, draft, password, previous):
+                _forget_last_test(row)
             try:
                 session.commit()
             except BaseException:
@@ -188,6 +215,24 @@ class IntegrationService:
                 secrets.delete(integration_id)
         except Exception:
             log.exception("could not restore the secret of %s", integration_id)
+
+
+def _tested_values_changed(
+    current: IntegrationDraft,
+    wanted: IntegrationDraft,
+    password: str | None,
+    previous: str | None,
+) -> bool:
+    """Whether an edit changed what the last connection test proved."""
+    if any(getattr(current, f) != getattr(wanted, f) for f in TESTED_FIELDS):
+        return True
+    return password is not None and password != previous
+
+
+def _forget_last_test(row: IntegrationRow) -> None:
+    row.last_test_outcome = None
+    row.last_test_message = None
+    row.last_tested_at = None
 
 
 def _check_password(password: str, username: str) -> None:

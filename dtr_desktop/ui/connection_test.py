@@ -57,6 +57,10 @@ UNTRUSTED = "untrusted-certificate"
 NAME_MISMATCH = "name-mismatch"
 
 
+#: What a connection test depends on, besides the password.
+TESTED_FIELDS = ("provider", "url", "username", "insecure", "ca_cert_pem")
+
+
 class TestForm(NamedTuple):
     """The form as the test sees it; ``password=None`` uses the stored one."""
 
@@ -89,6 +93,8 @@ class ConnectionTestPanel(QFrame):
         self._cancel: threading.Event | None = None
         self.state = IDLE
         self.report: ConnectionReport | None = None
+        self.tested_form: TestForm | None = None  # what ``report`` was run on
+        self._testing: TestForm | None = None
         self._build_buttons()
         self._build_result()
         self.setVisible(False)
@@ -100,6 +106,7 @@ class ConnectionTestPanel(QFrame):
         if self._cancel is not None:
             return
         form = self._read_form()
+        self._testing = form
 
         def test(checks: RegistryChecks, cancel: threading.Event) -> object:
             return checks.test_draft(
@@ -142,6 +149,7 @@ class ConnectionTestPanel(QFrame):
     def clear(self) -> None:
         self.state = IDLE
         self.report = None
+        self.tested_form = None
         self.offer.withdraw()
         self.fetch_button.setVisible(False)
         self.setVisible(False)
@@ -153,6 +161,17 @@ class ConnectionTestPanel(QFrame):
     def is_running(self) -> bool:
         return self._cancel is not None
 
+    def result_for(self, form: TestForm) -> ConnectionReport | None:
+        """The last test's report if it ran on what ``form`` would save."""
+        tested = self.tested_form
+        if self.report is None or tested is None or self.is_running():
+            return None
+        same = tested.password == form.password and all(
+            getattr(tested.draft, field) == getattr(form.draft, field)
+            for field in TESTED_FIELDS
+        )
+        return self.report if same else None
+
     def outcome_text(self) -> str:
         return self.message.text()
 
@@ -162,6 +181,7 @@ class ConnectionTestPanel(QFrame):
         self._cancel = None
         self._set_idle_buttons()
         self.report = report
+        self.tested_form = self._testing
         outcome = report.outcome.value
         state = FAILED_TEST if outcome_kind(outcome) == FAILED else PASSED
         log.info("connection test in the dialog: %s", outcome)

@@ -35,7 +35,7 @@ from dtr_desktop.domain.validation import (
     name_key,
     password_error,
 )
-from dtr_desktop.domain.values import Integration, IntegrationDraft
+from dtr_desktop.domain.values import Integration, IntegrationDraft, TestResult
 from dtr_desktop.ui.connection_test import ConnectionTestPanel, TestForm
 from dtr_desktop.ui.icons import icon
 from dtr_desktop.ui.messages import Prompter, user_message
@@ -128,6 +128,17 @@ class IntegrationDialog(QDialog):
         """What Test connection checks: the form, and the password as typed."""
         item_id = self.integration.id if self.integration else None
         return TestForm(self.draft(), self.password(), item_id)
+
+    def last_test_for(
+        self, draft: IntegrationDraft, password: str | None
+    ) -> TestResult | None:
+        """The dialog's last test, if it ran on exactly these values, to save."""
+        if self.connection_test is None:
+            return None
+        item_id = self.integration.id if self.integration else None
+        form = TestForm(draft, password, item_id)
+        report = self.connection_test.result_for(form)
+        return report.as_test_result() if report is not None else None
 
     def password(self) -> str | None:
         """The typed password; in Edit, None (keep the stored one) if untouched."""

@@ -365,8 +365,9 @@ class IntegrationsPage(QWidget):
         self, dialog: IntegrationDialog, draft: IntegrationDraft, password: str | None
     ) -> None:
         service = self.data.services.integrations
+        tested = dialog.last_test_for(draft, password)
         self.data.run(
-            lambda: service.add(draft, password),
+            lambda: service.add(draft, password, last_test=tested),
             lambda added: self._saved(dialog, added),
             dialog.show_error,
             reload=False,
@@ -380,8 +381,9 @@ class IntegrationsPage(QWidget):
         password: str | None,
     ) -> None:
         service = self.data.services.integrations
+        tested = dialog.last_test_for(draft, password)
         self.data.run(
-            lambda: service.edit(item.id, draft, password),
+            lambda: service.edit(item.id, draft, password, last_test=tested),
             lambda edited: self._saved(dialog, edited),
             dialog.show_error,
             reload=False,
