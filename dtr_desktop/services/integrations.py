@@ -89,6 +89,14 @@ class IntegrationService:
         """The stored secret, for a connection test or a credential lookup."""
         return self._services.secrets.get(integration_id)
 
+    def has_password(self, integration_id: str) -> bool:
+        """Whether the keyring holds a secret for the integration.
+
+        A policy can add an integration without one; Edit says so instead of
+        claiming a saved password.
+        """
+        return bool(self._services.secrets.get(integration_id))
+
     def add(
         self,
         draft: IntegrationDraft,

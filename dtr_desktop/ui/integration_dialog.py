@@ -45,6 +45,8 @@ from dtr_desktop.ui.trust_panel import CaCertificateField
 FIELDS = ("name", "url", "username", "password", "email")
 LOCKED_TIP = "Set by your administrator's policy; it cannot be changed here."
 STORED_PASSWORD_HINT = "The saved password stays unless you type a new one here."
+NO_PASSWORD_HINT = "No password is saved for this integration: type one to sign in."
+SIGN_IN_NOTE = "Sign-in needed: type your user name and password for this registry."
 
 
 class _FieldRow(QWidget):
@@ -139,6 +141,24 @@ class IntegrationDialog(QDialog):
         form = TestForm(draft, password, item_id)
         report = self.connection_test.result_for(form)
         return report.as_test_result() if report is not None else None
+
+    def set_password_saved(self, saved: bool | None) -> None:
+        """Say in Edit whether the keyring holds a password (None: checking).
+
+        A policy can add an integration with neither user name nor password;
+        then the dialog asks the user to sign in instead of claiming one.
+        """
+        if saved is None:
+            self.password_edit.setPlaceholderText("Checking the system keyring…")
+        elif saved:
+            self.password_edit.setPlaceholderText("Saved in the system keyring")
+        else:
+            self.password_edit.setPlaceholderText("No password saved")
+            self.rows["password"].set_hint(NO_PASSWORD_HINT)
+        if saved is False and not self.username_edit.text():
+            note = "" if self.managed_note.isHidden() else self.managed_note.text()
+            self.managed_note.setText(f"{note} {SIGN_IN_NOTE}".strip())
+            self.managed_note.setVisible(True)
 
     def password(self) -> str | None:
         """The typed password; in Edit, None (keep the stored one) if untouched."""

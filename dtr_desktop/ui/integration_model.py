@@ -51,7 +51,29 @@ HaystackRole = Role.UserRole + 2
 TESTING = "Testing…"
 
 
+SIGN_IN_NEEDED = "Sign-in needed"
+SIGN_IN_TIP = (
+    "This type of registry needs a user name and password, and none is set "
+    "(an integration your administrator's policy added, for example). Select "
+    "it and press Edit to sign in."
+)
+
+
+def needs_sign_in(item: Integration) -> bool:
+    """No user name on a type of registry that does not allow anonymous use."""
+    if item.username:
+        return False
+    from dtr_desktop.domain.providers import provider_by_id
+
+    try:
+        return not provider_by_id(item.provider).anonymous_allowed
+    except KeyError:
+        return False
+
+
 def status_label(item: Integration) -> str:
+    if needs_sign_in(item):
+        return SIGN_IN_NEEDED
     if item.last_test_outcome is None:
         return ""
     return outcome_label(item.last_test_outcome)
@@ -66,6 +88,8 @@ def status_text(item: Integration) -> str:
 
 
 def status_tooltip(item: Integration) -> str | None:
+    if needs_sign_in(item):
+        return SIGN_IN_TIP
     if item.last_test_outcome is None:
         return "Not tested yet. Select it and press Test."
     when = ""

@@ -118,6 +118,18 @@ class IntegrationsPage(QWidget):
             lambda draft, pw: self._save_edit(dialog, item, draft, pw)
         )
         self._open_dialog(dialog)
+        self._ask_password_saved(dialog, item)
+
+    def _ask_password_saved(self, dialog: IntegrationDialog, item: Integration) -> None:
+        """Tell the Edit dialog, from a worker, whether a password is saved."""
+        dialog.set_password_saved(None)
+        service = self.data.services.integrations
+
+        def show(saved: object) -> None:
+            if self.dialog is dialog:
+                dialog.set_password_saved(bool(saved))
+
+        self.data.runner.submit(lambda: service.has_password(item.id), show)
 
     def _edit_unreadable(self, listed: Integration, error: Exception) -> None:
         self._reading = False
