@@ -11,6 +11,7 @@ can be asked for its CA. Whether the last test failed decides if Save asks
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
@@ -62,11 +63,18 @@ TESTED_FIELDS = ("provider", "url", "username", "insecure", "ca_cert_pem")
 
 
 class TestForm(NamedTuple):
-    """The form as the test sees it; ``password=None`` uses the stored one."""
+    """The form as the test sees it; ``password=None`` uses the stored one.
+
+    ``url_problem`` says why the URL cannot be tested (the form shows it next
+    to the field); ``provider`` is the type chosen in the form, which decides
+    what the results offer.
+    """
 
     draft: IntegrationDraft
     password: str | None
     integration_id: str | None
+    url_problem: str | None = None
+    provider: str = ""
 
 
 class ConnectionTestPanel(QFrame):
@@ -79,6 +87,7 @@ class ConnectionTestPanel(QFrame):
 
     finished = Signal(str)
     trust_requested = Signal(str)
+    url_refused = Signal()
 
     def __init__(
         self,
@@ -106,6 +115,9 @@ class ConnectionTestPanel(QFrame):
         if self._cancel is not None:
             return
         form = self._read_form()
+        if form.url_problem:
+            self._refuse_url()
+            return
         self._testing = form
 
         def test(checks: RegistryChecks, cancel: threading.Event) -> object:
@@ -118,6 +130,12 @@ class ConnectionTestPanel(QFrame):
 
         self._cancel = self._calls.start(test, self._tested, self._could_not_run)
         self._set_running("Testing the connection…")
+
+    def _refuse_url(self) -> None:
+        text = "Nothing was tested: correct the registry URL first."
+        self._show(NOT_RUN, FAILED, text)
+        self.url_refused.emit()
+        self.finished.emit(NOT_RUN)
 
     def cancel(self) -> None:
         """Stop the running test or CA fetch; the dialog is usable at once."""
@@ -185,7 +203,8 @@ class ConnectionTestPanel(QFrame):
         outcome = report.outcome.value
         state = FAILED_TEST if outcome_kind(outcome) == FAILED else PASSED
         log.info("connection test in the dialog: %s", outcome)
-        self._show(state, outcome_kind(outcome), _headline(report))
+        dtr = self._read_form().provider == "dtr"
+        self._show(state, outcome_kind(outcome), _headline(report, dtr))
         self._offer_certificate(report)
         self.finished.emit(state)
 
@@ -220,7 +239,7 @@ class ConnectionTestPanel(QFrame):
     def _offer_certificate(self, report: ConnectionReport) -> None:
         outcome = report.outcome.value
         certificate = report.certificate
-        dtr = self._read_form().draft.provider == "dtr"
+        dtr = self._read_form().provider == "dtr"
         self.fetch_button.setVisible(outcome == UNTRUSTED and dtr)
         if certificate is None or outcome not in (UNTRUSTED, NAME_MISMATCH):
             return
@@ -298,5 +317,13 @@ class ConnectionTestPanel(QFrame):
         self.setVisible(True)
 
 
-def _headline(report: ConnectionReport) -> str:
-    return f"{outcome_label(report.outcome.value)}. {report.message}"
+#: The registry's advice to fetch the CA from https://HOST/ca, which only a
+#: Docker Trusted Registry serves.
+_DTR_CA_ADVICE = re.compile(r"; for Docker Trusted Registry, fetch it from \S+/ca\.$")
+
+
+def _headline(report: ConnectionReport, dtr: bool) -> str:
+    message = report.message
+    if not dtr:
+        message = _DTR_CA_ADVICE.sub(".", message)
+    return f"{outcome_label(report.outcome.value)}. {message}"

@@ -9,20 +9,22 @@ is lost when saving fails.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFormLayout,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +49,10 @@ LOCKED_TIP = "Set by your administrator's policy; it cannot be changed here."
 STORED_PASSWORD_HINT = "The saved password stays unless you type a new one here."
 NO_PASSWORD_HINT = "No password is saved for this integration: type one to sign in."
 SIGN_IN_NOTE = "Sign-in needed: type your user name and password for this registry."
+#: Stands in for a name not typed yet: a connection test does not need one.
+TEST_NAME = "Connection test"
+#: Room for the window's title bar, which the screen's geometry does not count.
+TITLE_BAR = 40
 
 
 class _FieldRow(QWidget):
@@ -107,9 +113,11 @@ class IntegrationDialog(QDialog):
         self._touched: set[str] = set()
         self._server_errors: dict[str, str] = {}
         self._saving = False
+        self._discarding = False
         self._build()
         self._fill()
         self._validate()
+        self._initial = self._snapshot()
 
     @property
     def is_edit(self) -> bool:
@@ -127,9 +135,32 @@ class IntegrationDialog(QDialog):
         )
 
     def test_form(self) -> TestForm:
-        """What Test connection checks: the form, and the password as typed."""
+        """What Test connection checks: the URL and the credentials as typed.
+
+        A test needs no name and no email, and an empty user name is an
+        anonymous test, so those fields never keep it from running; only a
+        URL it cannot use does, and that is said next to the URL field.
+        """
         item_id = self.integration.id if self.integration else None
-        return TestForm(self.draft(), self.password(), item_id)
+        draft = self.draft()
+        test_draft = replace(
+            draft,
+            name=TEST_NAME if name_error(draft.name) else draft.name,
+            email="",
+            # An anonymous test is allowed for every type of registry.
+            provider=draft.provider if draft.username.strip() else "registry",
+        )
+        url_problem = draft_errors(test_draft).get("url")
+        if url_problem:
+            self._touched.add("url")
+            self._validate()
+        return TestForm(
+            test_draft, self.password(), item_id, url_problem, draft.provider
+        )
+
+    def has_changes(self) -> bool:
+        """True when the form differs from what the dialog opened with."""
+        return self._snapshot() != self._initial
 
     def last_test_for(
         self, draft: IntegrationDraft, password: str | None
@@ -202,6 +233,62 @@ class IntegrationDialog(QDialog):
         if not self._saving:  # a save in flight decides how this ends
             super().reject()
 
+    def ask_to_close(self) -> None:
+        """What Esc, Cancel and the window's close button do: nothing typed is
+        thrown away without a yes."""
+        if self._saving or self.prompter.current is not None:
+            return
+        if not self.has_changes():
+            self.reject()
+            return
+        self.prompter.confirm(
+            "Discard your changes?",
+            "What you changed in this integration has not been saved.",
+            self.reject,
+            detail="Keep editing to save them.",
+            yes_text="Discard changes",
+        )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            event.accept()
+            self.ask_to_close()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # The window's close button asks; the main window closing its
+        # dialogs when it quits does not.
+        if event.spontaneous() and self.has_changes() and not self._saving:
+            event.ignore()
+            self.ask_to_close()
+            return
+        super().closeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_to_screen()
+
+    def fit_to_screen(self) -> None:
+        """As tall as the form wants, never taller than the screen has room for.
+
+        The form scrolls inside, so the buttons stay on screen however long
+        the messages and certificate details under it grow.
+        """
+        room = self._room()
+        self.setMaximumSize(room.size())
+        content = self.form_body
+        inner = self.form_scroll.viewport().width() or content.sizeHint().width()
+        wanted = content.heightForWidth(inner)
+        if wanted < 0:
+            wanted = content.sizeHint().height()
+        chrome = self.height() - self.form_scroll.viewport().height()
+        if not self.isVisible():
+            chrome = self.sizeHint().height() - self.form_scroll.sizeHint().height()
+        needed = content.minimumSizeHint().width() + self.width() - inner
+        width = min(max(self.width(), self.sizeHint().width(), needed), room.width())
+        self.resize(width, min(wanted + chrome + 2, room.height()))
+
     def set_saving(self, saving: bool) -> None:
         self._saving = saving
         self.save_button.setText("Saving…" if saving else "Save")
@@ -213,22 +300,37 @@ class IntegrationDialog(QDialog):
     def _build(self) -> None:
         title = f"Edit “{self.integration.name}”" if self.integration else None
         self.setWindowTitle(title or "Add integration")
-        self.setMinimumWidth(760)
+        self.setMinimumSize(min(760, self._room().width()), 360)
         layout = QVBoxLayout(self)
-        # Grow with the field messages instead of squeezing the rows together.
-        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(12)
         heading = QLabel(title or "Add integration")
         heading.setObjectName("PageTitle")
         layout.addWidget(heading)
         self._add_notes(layout)
-        body = QHBoxLayout()
-        body.setSpacing(20)
-        body.addLayout(self._type_column())
-        body.addLayout(self._form_column(), 1)
-        layout.addLayout(body, 1)
+        body = QWidget()
+        columns = QHBoxLayout(body)
+        columns.setContentsMargins(0, 0, 6, 0)
+        columns.setSpacing(20)
+        columns.addLayout(self._type_column())
+        columns.addLayout(self._form_column(), 1)
+        layout.addWidget(self._scrolling(body), 1)
         layout.addLayout(self._button_row())
+
+    def _scrolling(self, body: QWidget) -> QScrollArea:
+        """The form scrolls; the heading above and the buttons below stay."""
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setObjectName("FormScroll")
+        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setWidget(body)
+        self.form_body = body
+        return self.form_scroll
+
+    def _room(self) -> QRect:
+        """The part of the screen a dialog may cover, less its title bar."""
+        room = (self.parentWidget() or self).screen().availableGeometry()
+        return room.adjusted(0, 0, 0, -TITLE_BAR)
 
     def _add_notes(self, layout: QVBoxLayout) -> None:
         self.managed_note = QLabel()
@@ -268,10 +370,12 @@ class IntegrationDialog(QDialog):
     def _form_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
         column.setSpacing(10)
-        form = QFormLayout()
+        # A grid, not a QFormLayout: the rows hold word-wrapped messages, and
+        # the grid gives each row the height its wrapped text needs.
+        form = QGridLayout()
         form.setHorizontalSpacing(14)
         form.setVerticalSpacing(8)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setColumnStretch(1, 1)
         self.name_edit = self._line_edit("name")
         self.url_edit = self._line_edit("url")
         self.username_edit = self._line_edit("username")
@@ -305,8 +409,9 @@ class IntegrationDialog(QDialog):
         edit.editingFinished.connect(lambda: self._left(field, edit))
         return edit
 
-    def _add_form_rows(self, form: QFormLayout) -> None:
-        self.name_edit.setMaxLength(64)
+    def _add_form_rows(self, form: QGridLayout) -> None:
+        # No maxLength: a longer pasted name stays whole and the field says
+        # how long it may be, instead of silently losing its end.
         self.url_edit.setPlaceholderText("https://")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.show_password_action = QAction(icon("eye"), "Show password", self)
@@ -323,14 +428,23 @@ class IntegrationDialog(QDialog):
             "password": QLabel("Password"),
             "email": QLabel("Email"),
         }
+        rows: list[tuple[QLabel | None, QWidget]] = []
         for field in FIELDS:
-            form.addRow(self.field_labels[field], self.rows[field])
+            rows.append((self.field_labels[field], self.rows[field]))
             if field == "url":
-                form.addRow("", self.insecure_box)
-        form.addRow(QLabel("CA certificate"), self.ca_field)
+                rows.append((None, self.insecure_box))
+        rows.append((QLabel("CA certificate"), self.ca_field))
+        label_alignment = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+        for row, (label, field_widget) in enumerate(rows):
+            if label is not None:
+                # Level with the text in the line edit beside it.
+                label.setContentsMargins(0, 6, 0, 0)
+                form.addWidget(label, row, 0, label_alignment)
+            form.addWidget(field_widget, row, 1)
 
     def _usage_box(self) -> QWidget:
         box = QWidget()
+        box.setObjectName("UsageBox")
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.setSpacing(4)
@@ -355,10 +469,16 @@ class IntegrationDialog(QDialog):
             return
         panel = ConnectionTestPanel(self.registry, self.test_form)
         panel.trust_requested.connect(self._trust_certificate)
+        panel.finished.connect(lambda _state: self.fit_to_screen())
+        panel.url_refused.connect(self._url_refused)
         self.ca_field.fetch_requested.connect(panel.fetch_ca)
         self.finished.connect(lambda _result: panel.cancel())
         self.connection_test = panel
         column.addWidget(panel)
+
+    def _url_refused(self) -> None:
+        self.url_edit.setFocus()
+        self.fit_to_screen()
 
     def _trust_certificate(self, pem: str) -> None:
         """The user trusts the offered CA: keep it in the form and test again."""
@@ -375,7 +495,7 @@ class IntegrationDialog(QDialog):
                 self.extra_buttons.addWidget(widget)
         row.addStretch(1)
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.reject)
+        self.cancel_button.clicked.connect(self.ask_to_close)
         self.save_button = QPushButton("Save")
         self.save_button.setObjectName("Primary")
         self.save_button.setDefault(True)
@@ -461,8 +581,11 @@ class IntegrationDialog(QDialog):
     # checking -----------------------------------------------------------
 
     def _edited(self, field: str) -> None:
-        if self.connection_test is not None:
-            self.connection_test.form_changed()
+        panel = self.connection_test
+        if panel is not None and panel.isVisible():
+            panel.form_changed()
+            if not panel.isVisible():  # the result went: give its room back
+                self.fit_to_screen()
         self._touched.add(field)
         self._server_errors.pop(field, None)
         self._validate()
@@ -523,6 +646,9 @@ class IntegrationDialog(QDialog):
     def _show_banner(self, text: str) -> None:
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
+
+    def _snapshot(self) -> tuple[IntegrationDraft, str]:
+        return self.draft(), self.password_edit.text()
 
     def _show_password(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password

@@ -235,9 +235,6 @@ class CaCertificateField(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addWidget(self.summary)
-        # The form row would otherwise get the height of a one-line field and
-        # draw the buttons over the text box; reserve room for a two-line hint.
-        self.setMinimumHeight(layout.sizeHint().height())
 
 
 def _summary(certificates: Sequence[CertificateInfo]) -> str:
