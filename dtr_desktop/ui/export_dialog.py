@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from dtr_desktop.domain.values import Subscription
 from dtr_desktop.ui.account_data import AccountData
+from dtr_desktop.ui.dialog_fit import grow_to_fit
 from dtr_desktop.ui.messages import user_message
 
 if TYPE_CHECKING:
@@ -116,9 +117,10 @@ class ExportDialog(QDialog):
 
     # building -----------------------------------------------------------
 
-    def _form(self) -> QFormLayout:
-        form = QFormLayout()
+    def _form(self) -> QGridLayout:
+        form = QGridLayout()
         form.setHorizontalSpacing(14)
+        form.setColumnStretch(1, 1)
         self.format_combo = QComboBox()
         for _fmt, label, _file in FORMATS:
             self.format_combo.addItem(label)
@@ -133,9 +135,11 @@ class ExportDialog(QDialog):
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
         self.replace_box = QCheckBox("Replace the file if it exists")
-        form.addRow("Format", self.format_combo)
-        form.addRow("File", row)
-        form.addRow("", self.replace_box)
+        form.addWidget(QLabel("Format"), 0, 0)
+        form.addWidget(self.format_combo, 0, 1)
+        form.addWidget(QLabel("File"), 1, 0)
+        form.addLayout(row, 1, 1)
+        form.addWidget(self.replace_box, 2, 1)
         return form
 
     def _button_row(self) -> QHBoxLayout:
@@ -205,6 +209,7 @@ class ExportDialog(QDialog):
         self.message.style().polish(self.message)
         self.message.setText(text)
         self.message.setVisible(True)
+        grow_to_fit(self)
 
 
 def _label(text: str, kind: str) -> QLabel:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from dtr_desktop.services import Services
@@ -181,3 +181,40 @@ def test_ctrl_q_quits(qtbot: QtBot, open_window: OpenWindow) -> None:
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
 
     assert not window.isVisible()
+
+
+def assert_whole(widget: QWidget) -> None:
+    """Not squeezed below the height its content needs."""
+    needed = widget.sizeHint().height()
+    if widget.hasHeightForWidth():
+        needed = widget.heightForWidth(widget.width())
+    assert widget.height() >= needed, f"{widget.objectName()} is squeezed"
+
+
+def test_the_export_dialog_keeps_its_fields_after_a_long_result(
+    qtbot: QtBot, open_window: OpenWindow, services: Services, tmp_path: Path
+) -> None:
+    services.subscriptions.add("web-shop")
+    for name in ("GitLab reader", "Local plain", "Harbor mirror", "Quay robots"):
+        add_integration(services, name)
+        services.subscriptions.attach("web-shop", name)
+    add_integration(services, "N" * 60, provider="registry", username="")
+    services.subscriptions.attach("web-shop", "N" * 60)
+    window = open_window()
+    window.choose_subscription("web-shop")
+    window.subscription_view.export_credentials()
+    dialog = window.subscription_view.export_dialog
+    assert dialog is not None
+    dialog.path_edit.setText(str(tmp_path / "export.json"))
+    dialog.understood_box.setChecked(True)
+
+    dialog.export()
+    qtbot.waitUntil(lambda: dialog.exported is not None, timeout=20_000)
+    QApplication.processEvents()
+
+    assert "Left out" in dialog.message.text()
+    for widget in (dialog.format_combo, dialog.path_edit, dialog.browse_button):
+        assert widget.height() >= widget.sizeHint().height()
+    for label in (dialog.warning, dialog.message):
+        assert_whole(label)
+    dialog.reject()
