@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from dtr_desktop.domain.values import Integration
 from dtr_desktop.registry.client import AccessReport, Permission, repository_error
 from dtr_desktop.services.registry_checks import RegistryChecks
+from dtr_desktop.ui.dialog_fit import grow_to_fit
 from dtr_desktop.ui.messages import user_message
 from dtr_desktop.ui.registry_calls import (
     FAILED,
@@ -60,9 +61,10 @@ class _ScenarioRow:
         self.reason = QLabel()
         self.reason.setObjectName("Hint")
         self.reason.setWordWrap(True)
+        top = Qt.AlignmentFlag.AlignTop
         for column, widget in enumerate((self.icon, self.name, self.state)):
-            grid.addWidget(widget, row, column)
-        grid.addWidget(self.reason, row, 3)
+            grid.addWidget(widget, row, column, top)
+        grid.addWidget(self.reason, row, 3, top)
 
     def show(self, permission: Permission | None) -> None:
         if permission is None:
@@ -101,6 +103,9 @@ class CheckAccessDialog(QDialog):
         repository = self.repository_edit.text().strip().strip("/")
         why = repository_error(repository)
         if why:
+            # The verdicts on screen were for another repository: clear them.
+            self.report = None
+            self._show_report(None)
             self._show_error(why)
             return
         if self._cancel is not None:
@@ -151,10 +156,12 @@ class CheckAccessDialog(QDialog):
         self.rows["pull"].show(report.pull if report else None)
         self.rows["build"].show(report.pull if report else None)
         self.rows["push"].show(report.push if report else None)
+        grow_to_fit(self)
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.setVisible(bool(text))
+        grow_to_fit(self)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)

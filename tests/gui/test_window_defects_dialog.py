@@ -13,6 +13,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+import tests.gui.test_registry_page as registry_page
 from dtr_desktop.services import Services
 from dtr_desktop.ui.connection_test import FAILED_TEST, NOT_RUN, ConnectionTestPanel
 from dtr_desktop.ui.integration_dialog import IntegrationDialog
@@ -299,4 +300,35 @@ def test_escape_while_a_test_runs_asks_too(
     with qtbot.waitSignal(dialog.finished):
         dialog.prompter.answer(Discard)
     assert not panel.is_running()
+    wait_idle(qtbot, window)
+
+
+def test_check_access_shows_whole_reasons_and_clears_them_for_a_bad_name(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    services: Services,
+    registry_tls_token: RunningRegistry,
+) -> None:
+    writer = registry_page.add(services, registry_tls_token, "Prod DTR main")
+    window = open_window()
+    dialog = registry_page.open_access(qtbot, registry_page.page_of(window), writer)
+    qtbot.keyClicks(dialog.repository_edit, "nope/none")  # two-line reasons
+    with qtbot.waitSignal(dialog.checked, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+
+    for key in ("pull", "build", "push"):
+        reason = dialog.rows[key].reason
+        assert reason.text()
+        assert reason.height() >= reason.heightForWidth(reason.width()), key
+
+    dialog.repository_edit.clear()
+    qtbot.keyClicks(dialog.repository_edit, "Team App")
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+
+    assert "lower-case" in dialog.error_label.text()
+    for key in ("pull", "build", "push"):
+        assert dialog.verdict(key) == "—"
+        assert dialog.reason(key) == ""
+    dialog.reject()
     wait_idle(qtbot, window)
