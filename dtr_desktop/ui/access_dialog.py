@@ -29,7 +29,7 @@ from dtr_desktop.domain.values import Integration
 from dtr_desktop.registry.client import AccessReport, Permission, repository_error
 from dtr_desktop.services.registry_checks import RegistryChecks
 from dtr_desktop.ui.dialog_fit import grow_to_fit
-from dtr_desktop.ui.messages import user_message
+from dtr_desktop.ui.messages import isolated, user_message
 from dtr_desktop.ui.registry_calls import (
     FAILED,
     OK,
@@ -94,7 +94,7 @@ class CheckAccessDialog(QDialog):
         self._calls = calls
         self._cancel: threading.Event | None = None
         self.report: AccessReport | None = None
-        self.setWindowTitle(f"Check access — {integration.name}")
+        self.setWindowTitle(f"Check access — {isolated(integration.name)}")
         self.setMinimumWidth(620)
         self._build()
         self.finished.connect(lambda _result: self.cancel())
@@ -174,7 +174,7 @@ class CheckAccessDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(12)
-        heading = QLabel(f"What may “{self.integration.name}” do?")
+        heading = QLabel(f"What may “{isolated(self.integration.name)}” do?")
         heading.setObjectName("SectionTitle")
         layout.addWidget(heading)
         layout.addLayout(self._repository_row())

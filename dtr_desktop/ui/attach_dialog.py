@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from dtr_desktop.domain.values import Integration
 from dtr_desktop.ui.integration_text import type_label
-from dtr_desktop.ui.messages import user_message
+from dtr_desktop.ui.messages import isolated, user_message
 
 
 class AttachDialog(QDialog):
@@ -35,13 +35,13 @@ class AttachDialog(QDialog):
         candidates: Sequence[Integration],
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Attach integrations to {subscription}")
+        self.setWindowTitle(f"Attach integrations to {isolated(subscription)}")
         self.setMinimumSize(520, 420)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(8)
         intro = QLabel(
-            f"Choose the account integrations that {subscription} may use. "
+            f"Choose the account integrations that {isolated(subscription)} may use. "
             "Hold Ctrl or Shift to choose several."
         )
         intro.setWordWrap(True)
@@ -78,7 +78,9 @@ class AttachDialog(QDialog):
         picker.setObjectName("Picker")
         picker.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         for integration in candidates:
-            text = f"{integration.name}    {type_label(integration.provider)} · "
+            text = (
+                f"{isolated(integration.name)}    {type_label(integration.provider)} · "
+            )
             item = QListWidgetItem(text + integration.url)
             item.setData(Qt.ItemDataRole.UserRole, integration.name)
             item.setSizeHint(QSize(0, 32))

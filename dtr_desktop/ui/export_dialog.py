@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from dtr_desktop.domain.values import Subscription
 from dtr_desktop.ui.account_data import AccountData
 from dtr_desktop.ui.dialog_fit import grow_to_fit
-from dtr_desktop.ui.messages import user_message
+from dtr_desktop.ui.messages import isolated, user_message
 
 if TYPE_CHECKING:
     from dtr_desktop.services.docker_interop import ExportFormat, ExportResult
@@ -65,7 +65,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 18, 22, 18)
         layout.setSpacing(12)
-        heading = QLabel(f"Export credentials of “{subscription.name}”")
+        heading = QLabel(f"Export credentials of “{isolated(subscription.name)}”")
         heading.setObjectName("PageTitle")
         layout.addWidget(heading)
         layout.addLayout(self._form())
@@ -188,7 +188,7 @@ class ExportDialog(QDialog):
         self.exported = result
         text = (
             f"Written to {result.path} (readable only by you). It holds the "
-            f"logins of {', '.join(result.integrations)}."
+            f"logins of {', '.join(map(isolated, result.integrations))}."
         )
         if result.left_out:
             text += f" Left out: {result.left_out_text}."

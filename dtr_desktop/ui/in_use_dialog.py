@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dtr_desktop.ui.messages import isolated
+
 
 class IntegrationInUseDialog(QDialog):
     """Lists every subscription using the integration, each with a way there."""
@@ -47,7 +49,7 @@ class IntegrationInUseDialog(QDialog):
     def _add_text(self, layout: QVBoxLayout) -> None:
         count = len(self.subscriptions)
         noun = "subscription uses" if count == 1 else "subscriptions use"
-        title = QLabel(f"“{self.integration}” is still in use")
+        title = QLabel(f"“{isolated(self.integration)}” is still in use")
         title.setObjectName("PageTitle")
         text = QLabel(
             f"{count} {noun} this integration, so it was not deleted. Detach it "
@@ -80,7 +82,7 @@ class IntegrationInUseDialog(QDialog):
         label = QLabel(name)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         button = QPushButton("Open its settings")
-        button.setToolTip(f"Go to {name} → Settings → Integrations")
+        button.setToolTip(f"Go to {isolated(name)} → Settings → Integrations")
         button.clicked.connect(lambda: self._open(name))
         self.open_buttons[name] = button
         layout.addWidget(label, 1)

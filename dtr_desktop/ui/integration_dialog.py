@@ -40,7 +40,7 @@ from dtr_desktop.domain.validation import (
 from dtr_desktop.domain.values import Integration, IntegrationDraft, TestResult
 from dtr_desktop.ui.connection_test import ConnectionTestPanel, TestForm
 from dtr_desktop.ui.icons import icon
-from dtr_desktop.ui.messages import Prompter, user_message
+from dtr_desktop.ui.messages import Prompter, isolated, user_message
 from dtr_desktop.ui.registry_calls import RegistryCalls, outcome_label
 from dtr_desktop.ui.trust_panel import CaCertificateField
 
@@ -298,7 +298,9 @@ class IntegrationDialog(QDialog):
     # building -----------------------------------------------------------
 
     def _build(self) -> None:
-        title = f"Edit “{self.integration.name}”" if self.integration else None
+        title = (
+            f"Edit “{isolated(self.integration.name)}”" if self.integration else None
+        )
         self.setWindowTitle(title or "Add integration")
         self.setMinimumSize(min(760, self._room().width()), 360)
         layout = QVBoxLayout(self)
@@ -609,7 +611,9 @@ class IntegrationDialog(QDialog):
         errors: dict[str, str] = {}
         name = self.name_edit.text()
         if name_error(name) is None and name_key(name) in self._taken:
-            errors["name"] = f"An integration named “{name.strip()}” already exists."
+            errors["name"] = (
+                f"An integration named “{isolated(name.strip())}” already exists."
+            )
         password = self.password()
         if password is not None:
             why = password_error(password, self.username_edit.text())

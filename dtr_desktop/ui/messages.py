@@ -28,6 +28,20 @@ log = logging.getLogger(__name__)
 
 Button = QMessageBox.StandardButton
 
+#: Unicode's first-strong isolate and its closing pop.
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolated(text: str) -> str:
+    """A user's text set apart from the words around it.
+
+    A right-to-left name embedded in an English sentence or row otherwise
+    drags the neighbouring numbers and punctuation into its own direction
+    ("0 · 🚀 خط الإنتاج integrations"); inside isolates it is laid out on
+    its own and the sentence keeps its order.
+    """
+    return f"{FSI}{text}{PDI}"
+
 
 @cache
 def _titles() -> tuple[tuple[type[Exception], str], ...]:

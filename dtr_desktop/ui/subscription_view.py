@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from dtr_desktop.ui.account_data import AccountData
 from dtr_desktop.ui.icons import icon
 from dtr_desktop.ui.integration_text import managed_tip, type_label
-from dtr_desktop.ui.messages import Prompter
+from dtr_desktop.ui.messages import Prompter, isolated
 from dtr_desktop.ui.widgets import EmptyState, page_layout, sidebar, sidebar_column
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ class SubscriptionIntegrationsPage(QWidget):
         self.data.run(
             lambda: service.detach(subscription.name, name),
             None,
-            lambda error: self._failed(error, f"“{name}” was not detached."),
+            lambda error: self._failed(error, f"“{isolated(name)}” was not detached."),
         )
 
     def _failed(self, error: Exception, context: str) -> None:
@@ -393,12 +393,12 @@ class SubscriptionView(QWidget):
 
 
 def _attached_item(item: Integration) -> QListWidgetItem:
-    text = f"{item.name}    ·  {type_label(item.provider)}  ·  {item.url}"
+    text = f"{isolated(item.name)}    ·  {type_label(item.provider)}  ·  {item.url}"
     entry = QListWidgetItem(text)
     entry.setData(Qt.ItemDataRole.UserRole, item.name)
     entry.setSizeHint(QSize(0, 36))
-    entry.setToolTip(f"{item.name}: {item.url}")
+    entry.setToolTip(f"{isolated(item.name)}: {item.url}")
     if item.managed:
         entry.setIcon(icon("lock"))
-        entry.setToolTip(f"{item.name}: {item.url}\n{managed_tip(item)}")
+        entry.setToolTip(f"{isolated(item.name)}: {item.url}\n{managed_tip(item)}")
     return entry

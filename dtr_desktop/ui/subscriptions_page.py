@@ -18,7 +18,7 @@ from dtr_desktop.domain.validation import name_error, name_key
 from dtr_desktop.domain.values import Subscription
 from dtr_desktop.ui.account_data import AccountData
 from dtr_desktop.ui.icons import icon
-from dtr_desktop.ui.messages import Prompter
+from dtr_desktop.ui.messages import Prompter, isolated
 from dtr_desktop.ui.name_dialog import NameDialog
 from dtr_desktop.ui.widgets import EmptyState, page_layout
 
@@ -78,7 +78,7 @@ class SubscriptionsPage(QWidget):
         if item is None or item.managed:
             return
         dialog = self._name_dialog(
-            "Rename subscription", f"New name for “{item.name}”:", item.name
+            "Rename subscription", f"New name for “{isolated(item.name)}”:", item.name
         )
         if dialog is None:
             return
@@ -102,7 +102,7 @@ class SubscriptionsPage(QWidget):
             )
         self.prompter.confirm(
             "Delete subscription?",
-            f"Delete the subscription “{item.name}”?",
+            f"Delete the subscription “{isolated(item.name)}”?",
             lambda: self._delete(item),
             detail=detail,
             yes_text="Delete",
@@ -166,7 +166,7 @@ class SubscriptionsPage(QWidget):
         def check(name: str) -> str | None:
             why = subscription_name_error(name)
             if why is None and name_key(name) in taken:
-                why = f"A subscription named “{name.strip()}” already exists."
+                why = f"A subscription named “{isolated(name.strip())}” already exists."
             return why
 
         dialog = NameDialog(self.window(), title, prompt, check, initial)
@@ -202,7 +202,9 @@ class SubscriptionsPage(QWidget):
         self.data.run(
             lambda: service.delete(item.name),
             None,
-            lambda error: self._failed(error, f"“{item.name}” was not deleted."),
+            lambda error: self._failed(
+                error, f"“{isolated(item.name)}” was not deleted."
+            ),
         )
 
 
@@ -213,14 +215,14 @@ def _name_of(item: Subscription | None) -> str | None:
 def _list_item(subscription: Subscription) -> QListWidgetItem:
     count = len(subscription.integrations)
     noun = "integration" if count == 1 else "integrations"
-    text = f"{subscription.name}    ·  {count} {noun}"
+    text = f"{isolated(subscription.name)}    ·  {count} {noun}"
     if subscription.managed:
         text += "  ·  managed"
     item = QListWidgetItem(text)
     item.setData(Qt.ItemDataRole.UserRole, subscription.name)
     item.setSizeHint(QSize(0, 36))
     if subscription.integrations:
-        item.setToolTip("Uses: " + ", ".join(subscription.integrations))
+        item.setToolTip("Uses: " + ", ".join(map(isolated, subscription.integrations)))
     if subscription.managed:
         item.setIcon(icon("lock"))
         item.setToolTip(f"{item.toolTip()}\n{MANAGED_TIP}".strip())

@@ -136,7 +136,7 @@ def test_create_rename_and_delete_subscriptions(
     page.select("Billing")
     click(qtbot, page.delete_button)
     box = window.prompter.current
-    assert box is not None and "“Billing”" in box.text()
+    assert box is not None and "“\u2068Billing\u2069”" in box.text()
     assert "stay in your account" in box.informativeText()
     window.prompter.answer(Yes)
     wait_idle(qtbot, window)

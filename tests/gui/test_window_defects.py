@@ -218,3 +218,32 @@ def test_the_export_dialog_keeps_its_fields_after_a_long_result(
     for label in (dialog.warning, dialog.message):
         assert_whole(label)
     dialog.reject()
+
+
+RTL_NAME = "🚀 خط الإنتاج"
+FSI, PDI = "\u2068", "\u2069"
+
+
+def test_a_right_to_left_name_is_isolated_in_its_rows_and_sentences(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    add_integration(services, RTL_NAME, url="https://rtl.example.com")
+    services.subscriptions.add(RTL_NAME)
+    services.subscriptions.attach(RTL_NAME, RTL_NAME)
+    window = open_window()
+    window.show_account_settings("subscriptions")
+    subscriptions = window.account.subscriptions
+    row = subscriptions.list.item(0).text()
+    assert row.startswith(f"{FSI}{RTL_NAME}{PDI}")
+    assert row.endswith("1 integration")
+
+    window.show_subscription_settings(RTL_NAME)
+    attached = window.subscription_view.settings.integrations.list.item(0).text()
+    assert attached.startswith(f"{FSI}{RTL_NAME}{PDI}")
+
+    window.show_account_settings("subscriptions")
+    subscriptions.list.setCurrentRow(0)
+    with qtbot.waitSignal(window.prompter.shown) as shown:
+        subscriptions.delete()
+    assert f"“{FSI}{RTL_NAME}{PDI}”" in shown.args[0].text()
+    window.prompter.answer(QMessageBox.StandardButton.No)
