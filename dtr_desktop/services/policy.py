@@ -145,7 +145,7 @@ def apply_policy_at_start(services: Services) -> list[str]:
         return [str(error)]
     except DtrDesktopError as error:
         log.warning("policy not applied: %s", error)
-        return [f"Your administrator's policy could not be applied: {error}"]
+        return [f"The policy could not be applied: {error}"]
     return report.warnings
 
 

@@ -39,6 +39,7 @@ from dtr_desktop.domain.validation import (
 )
 from dtr_desktop.domain.values import Integration, IntegrationDraft, TestResult
 from dtr_desktop.ui.connection_test import ConnectionTestPanel, TestForm
+from dtr_desktop.ui.dialog_fit import TITLE_BAR
 from dtr_desktop.ui.icons import icon
 from dtr_desktop.ui.messages import Prompter, isolated, user_message
 from dtr_desktop.ui.registry_calls import RegistryCalls, outcome_label
@@ -51,8 +52,6 @@ NO_PASSWORD_HINT = "No password is saved for this integration: type one to sign 
 SIGN_IN_NOTE = "Sign-in needed: type your user name and password for this registry."
 #: Stands in for a name not typed yet: a connection test does not need one.
 TEST_NAME = "Connection test"
-#: Room for the window's title bar, which the screen's geometry does not count.
-TITLE_BAR = 40
 
 
 class _FieldRow(QWidget):
