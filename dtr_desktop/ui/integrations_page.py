@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
@@ -28,10 +29,11 @@ from dtr_desktop.ui.integration_dialog import IntegrationDialog
 from dtr_desktop.ui.integration_model import (
     HEADERS,
     NAME,
+    URL,
     IntegrationFilterProxy,
     IntegrationTableModel,
 )
-from dtr_desktop.ui.messages import Prompter
+from dtr_desktop.ui.messages import Prompter, isolated
 from dtr_desktop.ui.registry_actions import RegistryActions
 from dtr_desktop.ui.widgets import EmptyState, page_layout
 
@@ -81,6 +83,7 @@ class IntegrationsPage(QWidget):
         data.integration_put.connect(self._put)
         data.integration_removed.connect(self._removed)
         self.docker = DockerActions(self, toolbar)
+        _reserve_a_line(self.docker.status)
         self.registry = RegistryActions(self)
         self._reload()
 
@@ -133,7 +136,7 @@ class IntegrationsPage(QWidget):
 
     def _edit_unreadable(self, listed: Integration, error: Exception) -> None:
         self._reading = False
-        self.prompter.error(error, f"“{listed.name}” could not be opened.")
+        self.prompter.error(error, f"“{isolated(listed.name)}” could not be opened.")
         self.data.refresh()
 
     def delete(self) -> None:
@@ -147,7 +150,7 @@ class IntegrationsPage(QWidget):
         else:
             self.prompter.confirm(
                 "Delete integration?",
-                f"Delete the integration “{item.name}”?",
+                f"Delete the integration “{isolated(item.name)}”?",
                 lambda: self._delete(item),
                 detail="Its saved password is removed from the system keyring. "
                 "This cannot be undone.",
@@ -244,6 +247,8 @@ class IntegrationsPage(QWidget):
         table.setShowGrid(False)
         table.setWordWrap(False)
         table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Tab moves on to the buttons below; the arrow keys move between cells.
+        table.setTabKeyNavigation(False)
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         table.verticalHeader().setDefaultSectionSize(34)
@@ -258,10 +263,16 @@ class IntegrationsPage(QWidget):
         header.setDefaultAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         )
-        header.setStretchLastSection(True)
-        widths = (160, 170, 210, 95, 110, 165)
+        # The URL takes what is left (elided in the middle), so Status stays
+        # in view without a horizontal scroll bar on a 1000 px window.
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(60)
+        widths = (150, 160, 0, 95, 105, 165)
         for column, width in enumerate(widths[: len(HEADERS)]):
-            header.resizeSection(column, width)
+            if column == URL:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.resizeSection(column, width)
 
     def _add_shortcuts(self) -> None:
         self.add_action = QAction("Add integration", self)
@@ -420,7 +431,7 @@ class IntegrationsPage(QWidget):
         if isinstance(error, IntegrationInUse):
             self.show_in_use(error.integration, error.subscriptions)
         else:
-            self.prompter.error(error, f"“{item.name}” was not deleted.")
+            self.prompter.error(error, f"“{isolated(item.name)}” was not deleted.")
 
 
 def _id_of(item: Integration | None) -> str | None:
@@ -429,6 +440,19 @@ def _id_of(item: Integration | None) -> str | None:
 
 def _locked_text(item: Integration) -> str:
     return (
-        f"“{item.name}” is managed by your administrator's policy and cannot be "
-        "deleted here."
+        f"“{isolated(item.name)}” is managed by your administrator's policy and "
+        "cannot be deleted here."
     )
+
+
+def _reserve_a_line(label: QLabel) -> None:
+    """Keep one line's room for ``label`` even while it is empty or hidden.
+
+    The Docker line appears once the first row is selected; had it taken its
+    room then, the table would have moved down under the pointer and a
+    double-click meant for a row would have landed on the header.
+    """
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing())

@@ -123,6 +123,10 @@ class TestAllBar(QWidget):
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m tested")
         self.progress.setMaximumWidth(260)
+        # Room for "999 of 999 tested" in the bar's own font and padding: the
+        # row otherwise squeezed it to a sliver that clipped the count.
+        widest = self.progress.fontMetrics().horizontalAdvance("999 of 999 tested")
+        self.progress.setMinimumWidth(min(widest + 32, 260))
         self.label = QLabel()
         self.label.setObjectName("Hint")
         self.label.setWordWrap(True)

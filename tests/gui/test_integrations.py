@@ -237,7 +237,7 @@ def test_delete_asks_naming_the_integration_then_deletes_row_and_secret(
 
     qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert window.prompter.current is not None
-    assert "“Old registry”" in window.prompter.current.text()
+    assert "“\u2068Old registry\u2069”" in window.prompter.current.text()
     window.prompter.answer(No)
     wait_idle(qtbot, window)
     assert len(services.integrations.list()) == 1
