@@ -267,7 +267,7 @@ class IntegrationsPage(QWidget):
         # in view without a horizontal scroll bar on a 1000 px window.
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(60)
-        widths = (150, 160, 0, 95, 105, 165)
+        widths = (145, 160, 0, 95, 112, 165)
         for column, width in enumerate(widths[: len(HEADERS)]):
             if column == URL:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
