@@ -111,8 +111,7 @@ class UntrustedCertificate(CertificateProblem):
         super().__init__(
             f"The certificate of {host} is not trusted ({reason}). If your "
             "administrator confirms its fingerprint, add their CA certificate to "
-            "this integration; for Docker Trusted Registry, fetch it from "
-            f"https://{host}/ca.",
+            "this integration.",
             certificate,
             None,
         )

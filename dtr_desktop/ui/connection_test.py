@@ -11,7 +11,6 @@ can be asked for its CA. Whether the last test failed decides if Save asks
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
@@ -317,13 +316,12 @@ class ConnectionTestPanel(QFrame):
         self.setVisible(True)
 
 
-#: The registry's advice to fetch the CA from https://HOST/ca, which only a
-#: Docker Trusted Registry serves.
-_DTR_CA_ADVICE = re.compile(r"; for Docker Trusted Registry, fetch it from \S+/ca\.$")
+#: Only a Docker Trusted Registry serves its CA at https://HOST/ca.
+DTR_CA_ADVICE = " A Docker Trusted Registry serves its CA at /ca: use Fetch from DTR…"
 
 
 def _headline(report: ConnectionReport, dtr: bool) -> str:
     message = report.message
-    if not dtr:
-        message = _DTR_CA_ADVICE.sub(".", message)
+    if dtr and report.outcome.value == "untrusted-certificate":
+        message += DTR_CA_ADVICE
     return f"{outcome_label(report.outcome.value)}. {message}"

@@ -152,7 +152,7 @@ def test_only_a_dtr_is_told_to_fetch_its_ca_from_ca(
 
     assert run_test(qtbot, dialog) == FAILED_TEST
 
-    assert "fetch it from" in panel_of(dialog).outcome_text()
+    assert "serves its CA at /ca" in panel_of(dialog).outcome_text()
     assert panel_of(dialog).fetch_button.isVisible()
     assert_fits_the_screen(dialog)
     dialog.reject()
