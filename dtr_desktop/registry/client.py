@@ -44,9 +44,8 @@ from dtr_desktop.registry.tls import trust_context
 
 log = logging.getLogger(__name__)
 
-_REPOSITORY_RE = re.compile(
-    r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$"
-)
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_REPOSITORY_RE = re.compile(rf"^{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*$")
 _LINK_RE = re.compile(r"<([^>]*)>([^,<]*)")
 _REL_NEXT_RE = re.compile(r';\s*rel\s*=\s*"?next"?', re.IGNORECASE)
 CATALOG_SCOPE = "registry:catalog:*"
