@@ -78,9 +78,8 @@ class AttachDialog(QDialog):
         picker.setObjectName("Picker")
         picker.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         for integration in candidates:
-            text = (
-                f"{isolated(integration.name)}    {type_label(integration.provider)} · "
-            )
+            kind = type_label(integration.provider)
+            text = f"{isolated(integration.name)}    {kind} · "
             item = QListWidgetItem(text + integration.url)
             item.setData(Qt.ItemDataRole.UserRole, integration.name)
             item.setSizeHint(QSize(0, 32))

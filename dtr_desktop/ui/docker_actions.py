@@ -229,7 +229,8 @@ class DockerActions(QObject):
         if isinstance(error, HelperNotOnPath) and error.setup.can_link:
             self._offer_link(error)
         else:
-            self.prompter.error(error, f"The files for “{item.name}” were not changed.")
+            unchanged = f"The files for “{item.name}” were not changed."
+            self.prompter.error(error, unchanged)
         self.refresh()
 
     def _offer_link(self, error: Exception) -> None:

@@ -297,9 +297,8 @@ class IntegrationDialog(QDialog):
     # building -----------------------------------------------------------
 
     def _build(self) -> None:
-        title = (
-            f"Edit “{isolated(self.integration.name)}”" if self.integration else None
-        )
+        edited = self.integration
+        title = f"Edit “{isolated(edited.name)}”" if edited else None
         self.setWindowTitle(title or "Add integration")
         self.setMinimumSize(min(760, self._room().width()), 360)
         layout = QVBoxLayout(self)

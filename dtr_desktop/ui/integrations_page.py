@@ -136,7 +136,8 @@ class IntegrationsPage(QWidget):
 
     def _edit_unreadable(self, listed: Integration, error: Exception) -> None:
         self._reading = False
-        self.prompter.error(error, f"“{isolated(listed.name)}” could not be opened.")
+        unreadable = f"“{isolated(listed.name)}” could not be opened."
+        self.prompter.error(error, unreadable)
         self.data.refresh()
 
     def delete(self) -> None:

@@ -108,7 +108,8 @@ class RegistryActions(QObject):
     def _build_actions(self) -> None:
         page = self.page
         self.test_action = self._action("Test connection", "Ctrl+T", self.test_selected)
-        self.access_action = self._action("Check access…", "Ctrl+K", self.check_access)
+        check = self.check_access
+        self.access_action = self._action("Check access…", "Ctrl+K", check)
         self.browse_action = self._action("Browse…", "Ctrl+B", self.browse)
         self.test_all_action = self._action("Test all", "Ctrl+Shift+T", self.test_all)
         for action in (self.test_action, self.access_action, self.browse_action):
@@ -163,7 +164,8 @@ class RegistryActions(QObject):
         outcome = report.outcome.value
         self.page.model.record_test(item.id, outcome, report.message, report.tested_at)
         self.page.data.record_test(item.id, outcome, report.message, report.tested_at)
-        self.bar.message(f"“{item.name}”: {outcome_label(outcome)}. {report.message}")
+        label = outcome_label(outcome)
+        self.bar.message(f"“{item.name}”: {label}. {report.message}")
 
     def _test_failed(self, item: Integration, error: Exception) -> None:
         self.page.model.set_testing([item.id], False)

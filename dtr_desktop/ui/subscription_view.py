@@ -189,10 +189,11 @@ class SubscriptionIntegrationsPage(QWidget):
         if name is None or subscription is None:
             return
         service = self.data.services.subscriptions
+        refused = f"“{isolated(name)}” was not detached."
         self.data.run(
             lambda: service.detach(subscription.name, name),
             None,
-            lambda error: self._failed(error, f"“{isolated(name)}” was not detached."),
+            lambda error: self._failed(error, refused),
         )
 
     def _failed(self, error: Exception, context: str) -> None:

@@ -78,7 +78,9 @@ class SubscriptionsPage(QWidget):
         if item is None or item.managed:
             return
         dialog = self._name_dialog(
-            "Rename subscription", f"New name for “{isolated(item.name)}”:", item.name
+            "Rename subscription",
+            f"New name for “{isolated(item.name)}”:",
+            item.name,
         )
         if dialog is None:
             return
@@ -166,7 +168,8 @@ class SubscriptionsPage(QWidget):
         def check(name: str) -> str | None:
             why = subscription_name_error(name)
             if why is None and name_key(name) in taken:
-                why = f"A subscription named “{isolated(name.strip())}” already exists."
+                shown = isolated(name.strip())
+                why = f"A subscription named “{shown}” already exists."
             return why
 
         dialog = NameDialog(self.window(), title, prompt, check, initial)
