@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from dtr_desktop.ui.account_data import AccountData
-from dtr_desktop.ui.import_model import HEADERS, ImportPreviewModel, username_text
+from dtr_desktop.ui.import_model import ImportPreviewModel, username_text
 from dtr_desktop.ui.messages import user_message
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOADING, PREVIEW, NOTHING, RESULT = range(4)
+# Registry, username, where found, in dtr-desktop; the Problem column stretches.
+COLUMN_WIDTHS = (190, 110, 190, 150)
 INTRO = (
     "Logins that docker, podman and skopeo keep in their files or credential "
     "helpers. Ticked ones become integrations; their passwords go only to "
@@ -150,12 +152,23 @@ class ImportDialog(QDialog):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
-        table.setWordWrap(False)
+        # Problems are sentences: they wrap in the last column, which takes
+        # the room left, and each row grows to show its whole text.
+        table.setWordWrap(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column, width in enumerate((220, 140, 260, 170)[: len(HEADERS)]):
-            header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(60)
+
+        def fit_rows(*_args: object) -> None:
+            table.resizeRowsToContents()
+
+        self.model.modelReset.connect(fit_rows)
+        self.model.dataChanged.connect(fit_rows)
+        header.sectionResized.connect(fit_rows)
         return table
 
     def _result_page(self) -> QWidget:

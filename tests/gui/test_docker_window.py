@@ -211,6 +211,29 @@ def test_import_previews_each_entry_and_saves_what_the_user_ticked(
     dialog.reject()
 
 
+def test_import_problems_show_in_full_at_the_smallest_size(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    write_json(Path.home() / ".docker/config.json", TRICKY)
+    dialog = open_import(qtbot, open_window())
+    dialog.resize(dialog.minimumSize())
+    qtbot.waitUntil(lambda: dialog.width() == dialog.minimumWidth())
+    table = dialog.table
+    row = dialog.model.row_of("https://badbase64.example.com/v1/")
+    problem = cell(dialog, "https://badbase64.example.com/v1/", PROBLEM)
+    rect = table.visualRect(dialog.model.index(row, PROBLEM))
+
+    assert rect.right() <= table.viewport().width()
+    assert rect.width() >= 180
+    needed = table.fontMetrics().boundingRect(
+        rect.adjusted(4, 0, -4, 0).translated(-rect.topLeft()).adjusted(0, 0, 0, 1000),
+        Qt.TextFlag.TextWordWrap,
+        problem,
+    )
+    assert needed.height() > table.fontMetrics().height()  # it does wrap
+    assert rect.height() >= needed.height()
+
+
 def test_import_with_nothing_to_find_says_where_it_looked(
     qtbot: QtBot, open_window: OpenWindow
 ) -> None:
