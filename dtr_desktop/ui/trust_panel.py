@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QSizeF, Qt, Signal
+from PySide6.QtGui import QFontDatabase, QTextOption
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +60,40 @@ def short_fingerprint(info: CertificateInfo) -> str:
     return info.sha256_fingerprint[:23] + "…"
 
 
+class CertificateText(QTextEdit):
+    """Read-only certificate details that wrap anywhere and grow to fit.
+
+    Fingerprints and distinguished names have no spaces, so a label cannot
+    wrap them and would widen the dialog past small screens. Copying gives
+    the text exactly as shown, without inserted breaks.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("CertificateDetails")
+        self.setReadOnly(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.viewport().setAutoFillBackground(False)
+        layout = self.document().documentLayout()
+        layout.documentSizeChanged.connect(self._fit)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:
+        self.setPlainText(text)
+
+    def _fit(self, size: QSizeF) -> None:
+        margins = self.contentsMargins()
+        self.setFixedHeight(int(size.height()) + margins.top() + margins.bottom())
+
+
 class CertificateOffer(QFrame):
     """Certificate details and one button to trust them (``accepted``)."""
 
@@ -69,15 +105,7 @@ class CertificateOffer(QFrame):
         self._pem = ""
         self.heading = QLabel()
         self.heading.setWordWrap(True)
-        self.details = QLabel()
-        self.details.setObjectName("CertificateDetails")
-        self.details.setWordWrap(True)
-        self.details.setFont(
-            QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        )
-        self.details.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
+        self.details = CertificateText()
         self.accept_button = QPushButton(accept_text)
         self.accept_button.clicked.connect(self._accept)
         self.dismiss_button = QPushButton("Not now")

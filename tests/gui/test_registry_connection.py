@@ -205,6 +205,35 @@ def test_an_untrusted_certificate_can_be_trusted_then_passes(
     assert saved.ca_cert_pem == server.pem.strip()
 
 
+def test_certificate_details_wrap_to_fit_a_narrow_dialog(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    registry_tls_htpasswd: RunningRegistry,
+    test_pki: TestPki,
+) -> None:
+    registry = registry_tls_htpasswd
+    dialog = add_dialog(qtbot, open_window())
+    fill(dialog, registry.url, "alice", registry.password())
+    run_test(qtbot, dialog)
+    details = panel_of(dialog).offer.details
+    fingerprint = describe_pem(test_pki.server.cert_pem)[0].sha256_fingerprint
+    narrow = 760
+
+    assert dialog.minimumSizeHint().width() <= narrow
+    dialog.resize(narrow, dialog.height())
+    qtbot.waitUntil(lambda: dialog.width() == narrow)
+    qtbot.waitUntil(
+        lambda: details.document().size().height() <= details.viewport().height()
+    )
+    document = details.document()
+    assert document.idealWidth() <= details.viewport().width()  # nothing cut off
+    last = document.lastBlock()  # the SHA-256 line, 95 characters
+    assert last.text().startswith("SHA-256:")
+    assert last.layout().lineCount() >= 2  # wrapped in the middle
+    assert details.geometry().right() < dialog.width()
+    assert fingerprint in details.text()
+
+
 def test_an_unreachable_registry(
     qtbot: QtBot, open_window: OpenWindow, test_pki: TestPki
 ) -> None:
