@@ -119,31 +119,68 @@ def _add_file_handler(
 
 
 def _private_log_handler(path: Path) -> logging.Handler:
-    """A rotating log file only its owner can read, quiet when the disk fails.
+    return PrivateLogFile(path)
+
+
+class PrivateLogFile(logging.FileHandler):
+    """A log file only its owner can read, rotated, quiet when the disk fails.
 
     The log names registries and users; other accounts on the machine have no
-    business reading it. A full disk is reported once on stderr instead of a
-    traceback for every record.
+    business reading it. At ``MAX_BYTES`` it becomes ``NAME.1`` (the older
+    ones move up to ``NAME.3``) and a new file starts, as
+    ``logging.handlers.RotatingFileHandler`` does; that module is not used
+    because importing it (with ``socket``, ``pickle`` and ``queue``) cost
+    ~6 ms of every command. A full disk is reported once on stderr instead
+    of a traceback for every record.
     """
-    import logging.handlers
 
-    class PrivateRotatingFile(logging.handlers.RotatingFileHandler):
-        reported = False
+    MAX_BYTES = 1_000_000
+    BACKUPS = 3
 
-        def _open(self) -> io.TextIOWrapper:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
-            descriptor = os.open(self.baseFilename, flags, 0o600)
-            return open(descriptor, "a", encoding=self.encoding)
+    def __init__(self, path: Path) -> None:
+        self.reported = False
+        super().__init__(path, mode="a", encoding="utf-8")
 
-        def handleError(self, record: logging.LogRecord) -> None:
-            if not self.reported:
-                self.reported = True
-                print(
-                    f"dtr-desktop: cannot write the log {self.baseFilename}; "
-                    "is the disk full?",
-                    file=sys.stderr,
-                )
+    def _open(self) -> io.TextIOWrapper:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+        descriptor = os.open(self.baseFilename, flags, 0o600)
+        return open(descriptor, "a", encoding=self.encoding)
 
-    return PrivateRotatingFile(
-        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._would_overflow(record):
+                self._rotate()
+        except Exception:
+            self.handleError(record)
+            return
+        super().emit(record)
+
+    def _would_overflow(self, record: logging.LogRecord) -> bool:
+        if self.stream is None:
+            self.stream = self._open()
+        line = self.format(record) + self.terminator
+        size = len(line.encode(self.encoding or "utf-8", "replace"))
+        written = self.stream.seek(0, os.SEEK_END)
+        return written > 0 and written + size >= self.MAX_BYTES
+
+    def _rotate(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        for number in range(self.BACKUPS, 0, -1):
+            source = self._numbered(number - 1)
+            if os.path.exists(source):
+                os.replace(source, self._numbered(number))
+        self.stream = self._open()
+
+    def _numbered(self, number: int) -> str:
+        return f"{self.baseFilename}.{number}" if number else self.baseFilename
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not self.reported:
+            self.reported = True
+            print(
+                f"dtr-desktop: cannot write the log {self.baseFilename}; "
+                "is the disk full?",
+                file=sys.stderr,
+            )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import logging
 import os
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from dtr_desktop import cli, paths
 from tests.conftest import keyring_items
 
 PASSWORDS = ("first:pass-ä😀", "second:pass-ø")
@@ -147,3 +152,110 @@ def test_a_data_dir_that_loops_is_reported(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "cannot be used" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+ARGVS = (
+    ["--help"], ["-h", "integrations"], ["integrations"], ["integrations", "-h"],
+    ["integrations", "test"], ["integrations", "test", "--help"], ["bogus"],
+    ["--bogus", "integrations", "list"], ["--", "integrations"], ["-", "docker"],
+    ["-1", "policy"], ["-x y", "policy"], ["integrations", "bogus"], ["import"],
+    ["export", "--help"], ["import", "docker-config", "--help"], ["docker", "-h"],
+    ["--verbose", "integrations", "add"], ["integrations", "list", "--data-dir"],
+    ["integrations", "add", "--help", "--data-dir"], ["--version", "docker"],
+    ["integrations", "--verbose", "list"], ["subscriptions", "attach", "-h"],
+    ["--data-dir", "d", "integrations", "test", "Prod", "--json"],
+    ["integrations", "export", "-", "--format", "yaml"], ["selftest", "x"],
+)  # fmt: skip
+
+
+def _parsed(
+    parser: argparse.ArgumentParser, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[object, str, str]:
+    try:
+        found: object = vars(parser.parse_args(argv))
+    except SystemExit as stopped:
+        found = stopped.code
+    output = capsys.readouterr()
+    return _comparable(found), output.out, output.err
+
+
+def _comparable(found: object) -> object:
+    """Parsed values with the group parsers (objects) named by their prog."""
+    if not isinstance(found, dict):
+        return found
+    return {
+        key: value.prog if isinstance(value, argparse.ArgumentParser) else value
+        for key, value in found.items()
+    }
+
+
+def test_a_command_parses_helps_and_fails_as_with_every_group_built(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    for argv in ARGVS:
+        narrow = cli.build_parser(cli._modules_needed(argv))
+        assert _parsed(narrow, argv, capsys) == _parsed(
+            cli.build_parser(), argv, capsys
+        ), argv
+
+
+def test_the_command_table_names_what_the_modules_register() -> None:
+    parser = cli.build_parser()
+    (commands,) = [
+        action
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]
+    assert list(commands.choices) == list(cli.COMMANDS)
+    assert cli._modules_needed(["import", "docker-config"]) == ("transfer",)
+    assert cli._modules_needed(["-h", "docker"]) == cli.COMMAND_MODULES
+
+
+def test_a_command_builds_only_its_own_group() -> None:
+    script = (
+        "import sys\n"
+        "from dtr_desktop.cli import main\n"
+        "main(['integrations', 'test', 'Nobody'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('dtr_desktop.cli.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.stdout.strip() == str(
+        [
+            "dtr_desktop.cli.bulk",
+            "dtr_desktop.cli.common",
+            "dtr_desktop.cli.integrations",
+        ]
+    )
+    assert done.stderr == "dtr-desktop: There is no integration named 'Nobody'.\n"
+
+
+def test_the_log_rotates_and_every_file_stays_private(tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    log = logging.getLogger("dtr_desktop.tests.rotation")
+    log.propagate = False
+    handler = paths.PrivateLogFile(folder / "dtr-desktop.log")
+    handler.MAX_BYTES = 1000
+    log.addHandler(handler)
+    try:
+        for number in range(100):
+            log.warning("record %03d %s", number, "x" * 40)
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+
+    names = sorted(path.name for path in folder.iterdir())
+    assert names == [f"dtr-desktop.log{suffix}" for suffix in ("", ".1", ".2", ".3")]
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert 0 < path.stat().st_size < 1000
+    newest, older = (
+        (folder / "dtr-desktop.log").read_text(),
+        (folder / "dtr-desktop.log.1").read_text(),
+    )
+    assert "record 099" in newest and "record 099" not in older
+    assert older.count("record") + newest.count("record") > 1000 // 100
