@@ -70,3 +70,19 @@ def test_ssl_cert_file_is_honoured_and_a_change_is_picked_up(
 def test_a_broken_ca_is_refused() -> None:
     with pytest.raises(InvalidCaCertificate):
         trust_context("-----BEGIN CERTIFICATE-----\nnot a certificate\n")
+
+
+def test_the_distribution_folder_stands_for_its_bundle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    defaults = ssl.get_default_verify_paths()
+    folder = os.path.realpath(defaults.openssl_capath)
+    if os.path.dirname(os.path.realpath(defaults.openssl_cafile)) != folder:
+        pytest.skip("the bundle is not kept in the hashed folder here")
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+
+    # Nothing parsed up front: OpenSSL reads the folder's files on demand.
+    assert trust_context().cert_store_stats()["x509_ca"] == 0
+    own = make_ca("dtr-desktop tls test folder CA").cert_pem
+    assert _subjects(trust_context(own)) == ["dtr-desktop tls test folder CA"]
