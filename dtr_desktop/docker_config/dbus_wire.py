@@ -18,9 +18,15 @@ which uses the full implementation.
 from __future__ import annotations
 
 import os
-import socket
 import struct
 import time
+
+try:  # the socket type itself: ``socket`` adds enums (and ``enum``), ~3 ms
+    from _socket import AF_UNIX, SOCK_STREAM
+    from _socket import socket as _plain_socket
+except ImportError:  # an interpreter without CPython's module
+    from socket import AF_UNIX, SOCK_STREAM
+    from socket import socket as _plain_socket  # type: ignore[assignment]
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING; importing typing costs ~4 ms
 if TYPE_CHECKING:
@@ -87,7 +93,7 @@ class BusConnection:
         self._deadline = time.monotonic() + timeout
         self._serial = 0
         self._buffer = b""
-        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._socket = _plain_socket(AF_UNIX, SOCK_STREAM)
         try:
             self._socket.settimeout(timeout)
             self._socket.connect(session_bus_socket())

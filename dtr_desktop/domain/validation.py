@@ -6,16 +6,15 @@ belongs to, so the dialog can show it next to that field.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from dtr_desktop.domain.errors import ValidationError
 
 # The credential helper imports this module for ``registry_host_key`` before
 # every docker pull, so the providers, the value classes (dataclasses),
-# ``urllib.parse``, ``ipaddress`` and the patterns are loaded on first use,
-# not here; ``re`` caches the patterns. TYPE_CHECKING is typing's constant
-# without importing ``typing``.
+# ``urllib.parse``, ``ipaddress`` and ``re`` are loaded on first use, not
+# here; ``re`` caches the patterns. The host key needs none of them.
+# TYPE_CHECKING is typing's constant without importing ``typing``.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from urllib.parse import SplitResult
@@ -30,7 +29,6 @@ PASSWORD_MAX = 65536
 URL_MAX = 2048
 HOST_MAX = 253
 
-_SCHEME = r"^[A-Za-z][A-Za-z0-9+.-]*://"
 _HOST_LABEL = r"^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
 _PATH_SEGMENT = r"^[A-Za-z0-9._~-]+$"
@@ -82,6 +80,8 @@ def email_error(email: str) -> str | None:
     email = email.strip()
     if not email:
         return None
+    import re
+
     if len(email) > EMAIL_MAX or not re.match(_EMAIL, email):
         return "Enter an email address like name@example.com, or leave it empty."
     if has_control_characters(email):
@@ -135,7 +135,7 @@ def normalize_url(raw: str) -> str:
         raise ValueError(f"Use at most {URL_MAX} characters.")
     if any(char.isspace() for char in text) or has_control_characters(text):
         raise ValueError("The URL cannot contain spaces or control characters.")
-    if not re.match(_SCHEME, text):
+    if not _has_scheme(text):
         text = "https://" + text
     parts = _split_url(text)
     scheme = parts.scheme.lower()
@@ -158,6 +158,8 @@ def normalize_url(raw: str) -> str:
 
 def _normalize_path(path: str) -> str:
     """A path prefix of plain segments (some registries live below one)."""
+    import re
+
     segments = [segment for segment in path.split("/") if segment]
     for segment in segments:
         if segment in (".", "..") or not re.match(_PATH_SEGMENT, segment):
@@ -178,6 +180,14 @@ def _split_url(text: str) -> SplitResult:
     except ValueError:
         host = _split_netloc(netloc.rsplit("@", 1)[-1])[0]
         raise ValueError(f"{host} is not a valid IPv6 address.") from None
+
+
+def _has_scheme(text: str) -> bool:
+    """Whether ``text`` starts with ``scheme://`` (RFC 3986's scheme letters)."""
+    scheme, separator, _ = text.partition("://")
+    if not separator or not scheme[:1].isascii() or not scheme[:1].isalpha():
+        return False
+    return all(char.isascii() and (char.isalnum() or char in "+.-") for char in scheme)
 
 
 def _split_netloc(netloc: str) -> tuple[str, str | None]:
@@ -212,6 +222,8 @@ def _normalize_host(netloc: str) -> str:
     ascii_host = canonical_host(host)
     if len(ascii_host) > HOST_MAX:
         raise ValueError(f"A host name has at most {HOST_MAX} characters.")
+    import re
+
     labels = ascii_host.split(".")
     if not all(re.match(_HOST_LABEL, label) for label in labels):
         raise ValueError(f"{host!r} is not a valid host name.")
@@ -322,7 +334,7 @@ def registry_host_key(server: str) -> str:
     helper looks up whatever docker hands it.
     """
     text = server.strip()
-    if not re.match(_SCHEME, text):
+    if not _has_scheme(text):
         text = "https://" + text
     scheme, rest = text.split("://", 1)
     netloc = rest.split("/", 1)[0].rsplit("@", 1)[-1]

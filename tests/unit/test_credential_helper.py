@@ -160,6 +160,31 @@ def test_get_loads_no_qt_no_orm_and_no_keyring_once_the_choice_is_known(
     assert loaded_by_get() == "0 []"
 
 
+STDLIB_LOADED = """
+import io, sys
+before = set(sys.modules)
+sys.stdin = io.TextIOWrapper(io.BytesIO(b"127.0.0.1:5000"))
+from dtr_desktop.credential_helper import main
+code = main(["get"])
+wanted = ("json", "re", "socket", "enum", "typing", "pathlib", "logging")
+print(code, sorted(set(sys.modules) - before & set(wanted)), file=sys.stderr)
+"""
+
+
+def test_get_loads_neither_json_nor_re_nor_socket(data_dir: Path) -> None:
+    """Each of these costs a few ms of every docker pull's lookup."""
+    store("127.0.0.1:5000", "alice", SECRET)
+    assert helper("get", "127.0.0.1:5000")[0] == 0  # records keyring's choice
+    done = subprocess.run(
+        [sys.executable, "-c", STDLIB_LOADED],
+        check=False,
+        capture_output=True,
+        timeout=60,
+    )
+    assert json.loads(done.stdout)["Secret"] == SECRET
+    assert done.stderr.decode().strip() == "0 []"
+
+
 def test_a_stale_choice_goes_through_keyring_and_is_recorded_again(
     data_dir: Path,
 ) -> None:

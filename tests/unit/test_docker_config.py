@@ -337,6 +337,15 @@ def test_replies_are_encoded_as_go_encodes_them() -> None:
         '"Secret":"p\\u003c\\u003e\\u0026\\"\\n\\u0008\\u2028ü"}\n'
     )
     assert go_json({"b": "1", "a": "2"}) == '{"b":"1","a":"2"}\n'
+    assert go_json({"\x01\t\r\x1f\x7f": "\u2029/"}) == (
+        '{"\\u0001\\t\\r\\u001f\x7f":"\\u2029/"}\n'
+    )
+    for plain in ("", "plain text ü 😀", "a'b/c%d"):
+        assert (
+            go_json({plain: plain})
+            == json.dumps({plain: plain}, ensure_ascii=False, separators=(",", ":"))
+            + "\n"
+        )
 
 
 def test_docker_hub_has_dockers_own_spelling() -> None:
