@@ -38,16 +38,19 @@ def run(
 
     from dtr_desktop.services import Services
     from dtr_desktop.ui.main_window import MainWindow
-    from dtr_desktop.ui.style import apply_style
+    from dtr_desktop.ui.style import apply_style, styled_application
     from dtr_desktop.ui.window_state import window_settings
 
     _forward_qt_messages(verbose)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+        apply_style(app)
+    else:
+        app = styled_application(sys.argv[0])
     app.setApplicationName("dtr-desktop")
     app.setApplicationDisplayName("DTR Desktop")
     app.setDesktopFileName("dtr-desktop")
-    apply_style(app)
     services = Services(data_dir)
     window = MainWindow(services, window_settings(data_dir))
     window.show()

@@ -3,7 +3,10 @@
 Account Settings (both tables, their dialogs and registry actions) is built
 on first use, or right after the first paint while the account opens in a
 worker: the first screen shows a subscription, and building the rest before
-painting it cost ~120 ms of start-up.
+painting it cost ~120 ms of start-up. For the same reason nothing built
+before the first paint reads PySide's ``Qt`` namespace (its ~90 enum types
+cost ~25 ms when first used): the policy banner and the Quit shortcut are
+added in ``start``.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, QSize
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -32,12 +36,14 @@ from dtr_desktop.ui import window_state as state
 from dtr_desktop.ui.account_data import AccountData
 from dtr_desktop.ui.icons import icon
 from dtr_desktop.ui.messages import Prompter
-from dtr_desktop.ui.policy_banner import PolicyBanner, start_with_policy
 from dtr_desktop.ui.subscription_view import DASHBOARD, SETTINGS, SubscriptionView
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
     from dtr_desktop.domain.values import Subscription
     from dtr_desktop.ui.account_settings import AccountSettings
+    from dtr_desktop.ui.policy_banner import PolicyBanner
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +64,31 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("dtr-desktop"))
         self.subscription_view = SubscriptionView(self.data, self.prompter)
         self._account: AccountSettings | None = None
+        self._policy_banner: PolicyBanner | None = None
+        self.quit_action: QAction | None = None
         self._build()
         self._connect()
         self._restore()
-        self.quit_action = self._quit_action()
 
     def start(self) -> None:
         """Apply the policy, then open the database and keyring; after first paint."""
+        from dtr_desktop.ui.policy_banner import start_with_policy
+
+        if self.quit_action is None:
+            self.quit_action = self._quit_action()
         start_with_policy(self.data, self.policy_banner)
         _ = self.account
+
+    @property
+    def policy_banner(self) -> PolicyBanner:
+        """The policy's warnings under the top bar, hidden until there are any."""
+        if self._policy_banner is None:
+            from dtr_desktop.ui.policy_banner import PolicyBanner
+
+            self._policy_banner = PolicyBanner()
+            layout = self._central_layout
+            layout.insertWidget(layout.indexOf(self.stack), self._policy_banner)
+        return self._policy_banner
 
     @property
     def account(self) -> AccountSettings:
@@ -81,6 +103,8 @@ class MainWindow(QMainWindow):
         return self.data.subscription(self._current) if self._current else None
 
     def choose_subscription(self, name: str) -> None:
+        from PySide6.QtCore import Qt
+
         index = self.subscription_combo.findText(name, Qt.MatchFlag.MatchFixedString)
         if index >= 0:
             self.subscription_combo.setCurrentIndex(index)
@@ -113,7 +137,7 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         central = QWidget()
-        layout = QVBoxLayout(central)
+        layout = self._central_layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._top_bar())
@@ -125,8 +149,6 @@ class MainWindow(QMainWindow):
         banner_row.setContentsMargins(16, 10, 16, 0)
         banner_row.addWidget(self.banner)
         layout.addLayout(banner_row)
-        self.policy_banner = PolicyBanner()
-        layout.addWidget(self.policy_banner)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.subscription_view)
         layout.addWidget(self.stack, 1)
@@ -152,9 +174,10 @@ class MainWindow(QMainWindow):
         return account
 
     def _top_bar(self) -> QWidget:
-        bar = QWidget()
+        # A frame paints its style-sheet background without the
+        # WA_StyledBackground attribute (and so without the Qt namespace).
+        bar = QFrame()
         bar.setObjectName("TopBar")
-        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         row = QHBoxLayout(bar)
         row.setContentsMargins(14, 9, 12, 9)
         row.setSpacing(10)
@@ -190,6 +213,9 @@ class MainWindow(QMainWindow):
         return bar
 
     def _quit_action(self) -> QAction:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QAction, QKeySequence
+
         action = QAction("Quit", self)
         # Platforms without a desktop theme know no Quit keys; Ctrl+Q is
         # what they would have said.
@@ -213,7 +239,7 @@ class MainWindow(QMainWindow):
         self.gear_button.clicked.connect(self._gear_clicked)
         view = self.subscription_view
         view.create_subscription.connect(self._new_subscription)
-        view.settings.integrations.open_account_integrations.connect(
+        view.open_account_integrations.connect(
             lambda: self.show_account_settings("integrations")
         )
 
@@ -281,10 +307,9 @@ class MainWindow(QMainWindow):
         geometry = state.read_bytes(settings, state.GEOMETRY)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1180, 740)
-        for key, splitter in self._splitters().items():
-            saved = state.read_bytes(settings, key)
-            if saved is not None:
-                splitter.restoreState(saved)
+        saved = state.read_bytes(settings, state.SUBSCRIPTION_SPLITTER)
+        if saved is not None:
+            self.subscription_view.restore_settings_splitter(saved)
         self.show_section(state.read_text(settings, state.SECTION))
 
     def save_state(self) -> None:
@@ -300,10 +325,11 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def _splitters(self) -> dict[str, QSplitter]:
-        """The splitters built so far (Account Settings' only once it exists)."""
-        splitters = {
-            state.SUBSCRIPTION_SPLITTER: self.subscription_view.settings.splitter
-        }
+        """The splitters built so far; the others keep the sizes saved before."""
+        splitters: dict[str, QSplitter] = {}
+        subscription_settings = self.subscription_view.built_settings
+        if subscription_settings is not None:
+            splitters[state.SUBSCRIPTION_SPLITTER] = subscription_settings.splitter
         if self._account is not None:
             splitters[state.ACCOUNT_SPLITTER] = self._account.splitter
         return splitters

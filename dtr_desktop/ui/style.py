@@ -163,7 +163,25 @@ def light_palette() -> QPalette:
     return palette
 
 
+def styled_application(program: str) -> QApplication:
+    """A new application in the product's look.
+
+    Fusion is chosen with Qt's ``-style`` option, so Qt creates it when the
+    first widget needs it. ``QApplication.setStyle`` would hand the style to
+    Python, and PySide would build ``QStyle``'s type with its large enums
+    first: ~6 ms before the window could paint.
+    """
+    app = QApplication([program, "-style", "Fusion"])
+    _apply_look(app)
+    return app
+
+
 def apply_style(app: QApplication) -> None:
+    """The product's look on an application that already exists."""
     app.setStyle("Fusion")
+    _apply_look(app)
+
+
+def _apply_look(app: QApplication) -> None:
     app.setPalette(light_palette())
     app.setStyleSheet(STYLE_SHEET.replace("@ICONS@", ICON_DIR.as_posix()))

@@ -1,19 +1,23 @@
-"""One subscription: its Dashboard and its Settings (Integrations section)."""
+"""One subscription: its Dashboard and its Settings (Integrations section).
+
+The window opens on the Dashboard. The Settings tab's content and the page
+shown while there is no subscription are built the first time they are
+needed, and nothing built before the first paint reads PySide's ``Qt``
+namespace: PySide creates its ~90 enum types on first use of ``Qt``, about
+25 ms, and an empty window never pays that before it paints.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -21,25 +25,22 @@ from PySide6.QtWidgets import (
 )
 
 from dtr_desktop.ui.account_data import AccountData
-from dtr_desktop.ui.icons import icon
-from dtr_desktop.ui.integration_text import managed_tip, type_label
-from dtr_desktop.ui.messages import Prompter, isolated
-from dtr_desktop.ui.widgets import EmptyState, page_layout, sidebar, sidebar_column
+from dtr_desktop.ui.integration_text import type_label
+from dtr_desktop.ui.messages import Prompter
 
 if TYPE_CHECKING:
-    # Imported when first opened: the first screen shows neither dialog.
+    from PySide6.QtCore import QByteArray
+
     from dtr_desktop.domain.values import Integration, Subscription
-    from dtr_desktop.ui.attach_dialog import AttachDialog
     from dtr_desktop.ui.export_dialog import ExportDialog
+    from dtr_desktop.ui.subscription_settings import SubscriptionSettings
+    from dtr_desktop.ui.widgets import EmptyState
 
 DASHBOARD, SETTINGS = range(2)
+SUBSCRIPTION_PAGE, NO_SUBSCRIPTION_PAGE = range(2)
 SUBSCRIPTION_MANAGED_TIP = (
     "Defined by your administrator's policy, with the integrations it attaches: "
     "it cannot be renamed or deleted."
-)
-SETTINGS_INTRO = (
-    "Registries this subscription's builds may use. Integrations are defined "
-    "once in Account Settings → Integrations and attached here."
 )
 
 
@@ -112,9 +113,10 @@ class DashboardTab(QWidget):
         self.rows.setColumnStretch(2, 1)
 
 
-class SubscriptionIntegrationsPage(QWidget):
-    """Settings → Integrations: attach account integrations, detach them."""
+class SubscriptionView(QWidget):
+    """The area under the top bar while a subscription is chosen."""
 
+    create_subscription = Signal()
     open_account_integrations = Signal()
 
     def __init__(
@@ -124,221 +126,93 @@ class SubscriptionIntegrationsPage(QWidget):
         self.data = data
         self.prompter = prompter
         self.subscription: Subscription | None = None
-        self.dialog: AttachDialog | None = None
-        layout = page_layout(self, "Integrations", SETTINGS_INTRO)
-        layout.addLayout(self._toolbar())
-        self.list = QListWidget()
-        self.list.setObjectName("Attached")
-        self.list.itemSelectionChanged.connect(self._update_buttons)
-        self.empty_state = EmptyState("", "", "Attach integration…")
-        self.empty_state.button.clicked.connect(self._empty_action)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.list)
-        self.stack.addWidget(self.empty_state)
-        layout.addWidget(self.stack, 1)
-        self._update_buttons()
-
-    def show_subscription(self, subscription: Subscription) -> None:
-        keep = self.selected_name()
-        self.subscription = subscription
-        self.list.clear()
-        for item in attached_integrations(self.data, subscription):
-            self.list.addItem(_attached_item(item))
-        if keep:
-            self._select(keep)
-        self._update_empty_state()
-        self._update_buttons()
-
-    def selected_name(self) -> str | None:
-        items = self.list.selectedItems()
-        return str(items[0].data(Qt.ItemDataRole.UserRole)) if items else None
-
-    def attached_names(self) -> list[str]:
-        return [
-            str(self.list.item(row).data(Qt.ItemDataRole.UserRole))
-            for row in range(self.list.count())
-        ]
-
-    def candidates(self) -> list[Integration]:
-        attached = {name.casefold() for name in self.attached_names()}
-        return [i for i in self.data.integrations if i.name.casefold() not in attached]
-
-    def _free_count(self) -> int:
-        """How many integrations could be attached, without listing them all."""
-        named = self.data.integration_named
-        attached = sum(1 for name in self.attached_names() if named(name))
-        return len(self.data.integrations) - attached
-
-    def attach(self) -> None:
-        subscription = self.subscription
-        if subscription is None or self.dialog is not None:
-            return
-        from dtr_desktop.ui.attach_dialog import AttachDialog
-
-        dialog = AttachDialog(self.window(), subscription.name, self.candidates())
-        dialog.submitted.connect(
-            lambda names: self._attach(dialog, subscription, names)
-        )
-        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
-        self.dialog = dialog
-        dialog.open()
-
-    def detach(self) -> None:
-        name = self.selected_name()
-        subscription = self.subscription
-        if name is None or subscription is None:
-            return
-        service = self.data.services.subscriptions
-        refused = f"“{isolated(name)}” was not detached."
-        self.data.run(
-            lambda: service.detach(subscription.name, name),
-            None,
-            lambda error: self._failed(error, refused),
-        )
-
-    def _failed(self, error: Exception, context: str) -> None:
-        self.prompter.error(error, context)
-
-    def _toolbar(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.hint = QLabel()
-        self.hint.setObjectName("Hint")
-        self.detach_button = QPushButton("Detach")
-        self.detach_button.setToolTip(
-            "Stop this subscription using the selected integration; the "
-            "integration stays in your account."
-        )
-        self.detach_button.clicked.connect(self.detach)
-        self.attach_button = QPushButton("Attach integration…")
-        self.attach_button.setObjectName("Primary")
-        self.attach_button.clicked.connect(self.attach)
-        row.addWidget(self.hint, 1)
-        row.addWidget(self.detach_button)
-        row.addWidget(self.attach_button)
-        return row
-
-    def _update_buttons(self) -> None:
-        self.detach_button.setEnabled(self.selected_name() is not None)
-        free = self._free_count() if self.subscription else 0
-        self.attach_button.setEnabled(free > 0)
-        if self.subscription is not None and free == 0 and self.data.integrations:
-            self.hint.setText("Every account integration is attached.")
-        else:
-            self.hint.setText("")
-
-    def _update_empty_state(self) -> None:
-        empty = self.list.count() == 0
-        self.stack.setCurrentIndex(1 if empty else 0)
-        state = self.empty_state
-        if self.data.integrations:
-            state.title.setText("No integrations attached")
-            state.text.setText(
-                "Attach the account integrations this subscription uses."
-            )
-            state.button.setText("Attach integration…")
-        else:
-            state.title.setText("Your account has no integrations yet")
-            state.text.setText(
-                "Add one in Account Settings → Integrations, then attach it here."
-            )
-            state.button.setText("Open Account Settings")
-
-    def _empty_action(self) -> None:
-        if self.data.integrations:
-            self.attach()
-        else:
-            self.open_account_integrations.emit()
-
-    def _select(self, name: str) -> None:
-        for row in range(self.list.count()):
-            item = self.list.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == name:
-                self.list.setCurrentItem(item)
-
-    def _attach(
-        self, dialog: AttachDialog, subscription: Subscription, names: list[str]
-    ) -> None:
-        service = self.data.services.subscriptions
-
-        def attach_all() -> None:
-            for name in names:
-                service.attach(subscription.name, name)
-
-        self.data.run(attach_all, lambda _none: dialog.accept(), dialog.show_error)
-
-    def _dialog_closed(self, dialog: AttachDialog) -> None:
-        if self.dialog is dialog:
-            self.dialog = None
-        dialog.deleteLater()
-
-
-class SubscriptionSettings(QWidget):
-    """The Settings tab: a sidebar of sections (Integrations so far)."""
-
-    SECTIONS = ("Integrations",)
-
-    def __init__(
-        self, data: AccountData, prompter: Prompter, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.sidebar = sidebar(self.SECTIONS)
-        self.integrations = SubscriptionIntegrationsPage(data, prompter)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.integrations)
-        self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("SubscriptionSettingsSplitter")
-        self.splitter.addWidget(sidebar_column("Subscription settings", self.sidebar))
-        self.splitter.addWidget(self.pages)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([200, 800])
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setHandleWidth(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.splitter)
-
-
-class SubscriptionView(QWidget):
-    """The area under the top bar while a subscription is chosen."""
-
-    create_subscription = Signal()
-
-    def __init__(
-        self, data: AccountData, prompter: Prompter, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.data = data
-        self.subscription: Subscription | None = None
+        self._settings: SubscriptionSettings | None = None
+        self._settings_splitter: QByteArray | None = None
+        self._no_subscription: EmptyState | None = None
         self.title = QLabel()
         self.title.setObjectName("PageTitle")
+        self.dashboard = DashboardTab()
+        self.dashboard.manage_integrations.connect(self.show_integrations_settings)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.dashboard = DashboardTab()
-        self.settings = SubscriptionSettings(data, prompter)
         self.tabs.addTab(self.dashboard, "Dashboard")
-        self.tabs.addTab(self.settings, "Settings")
-        self.dashboard.manage_integrations.connect(self.show_integrations_settings)
+        self.tabs.addTab(self._settings_tab(), "Settings")
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.stack = QStackedWidget()
         self.stack.addWidget(self._subscription_page())
-        self.stack.addWidget(self._no_subscription_page())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
+    @property
+    def settings(self) -> SubscriptionSettings:
+        """The Settings tab's content, built the first time anything asks for it."""
+        if self._settings is None:
+            self._settings = self._build_settings()
+        return self._settings
+
+    @property
+    def built_settings(self) -> SubscriptionSettings | None:
+        """The Settings tab's content if it has been built, without building it."""
+        return self._settings
+
+    @property
+    def no_subscription(self) -> EmptyState:
+        """The invitation to create a subscription, built when first needed."""
+        if self._no_subscription is None:
+            self._no_subscription = self._build_no_subscription()
+        return self._no_subscription
+
+    def restore_settings_splitter(self, state: QByteArray) -> None:
+        """Give the Settings splitter its saved sizes, now or once it is built."""
+        if self._settings is None:
+            self._settings_splitter = state
+        else:
+            self._settings.splitter.restoreState(state)
+
     def show_subscription(self, subscription: Subscription | None) -> None:
         self.subscription = subscription
-        self.stack.setCurrentIndex(0 if subscription else 1)
         if subscription is None:
+            _ = self.no_subscription  # builds the page on first use
+            self.stack.setCurrentIndex(NO_SUBSCRIPTION_PAGE)
             return
+        self.stack.setCurrentIndex(SUBSCRIPTION_PAGE)
         self.title.setText(subscription.name)
         self.title.setToolTip(SUBSCRIPTION_MANAGED_TIP if subscription.managed else "")
         self.dashboard.show_subscription(attached_integrations(self.data, subscription))
-        self.settings.integrations.show_subscription(subscription)
+        if self._settings is not None:
+            self._settings.integrations.show_subscription(subscription)
 
     def show_integrations_settings(self) -> None:
         self.tabs.setCurrentIndex(SETTINGS)
         self.settings.sidebar.setCurrentRow(0)
+
+    def _settings_tab(self) -> QWidget:
+        """The Settings tab's page; its content is added when first shown."""
+        page = QWidget()
+        self._settings_layout = QVBoxLayout(page)
+        self._settings_layout.setContentsMargins(0, 0, 0, 0)
+        return page
+
+    def _tab_shown(self, index: int) -> None:
+        if index == SETTINGS:
+            _ = self.settings
+
+    def _build_settings(self) -> SubscriptionSettings:
+        from dtr_desktop.ui.subscription_settings import SubscriptionSettings
+
+        settings = SubscriptionSettings(self.data, self.prompter)
+        self._settings_layout.addWidget(settings)
+        settings.show()
+        settings.integrations.open_account_integrations.connect(
+            self.open_account_integrations
+        )
+        if self._settings_splitter is not None:
+            settings.splitter.restoreState(self._settings_splitter)
+            self._settings_splitter = None
+        if self.subscription is not None:
+            settings.integrations.show_subscription(self.subscription)
+        return settings
 
     def _subscription_page(self) -> QWidget:
         page = QWidget()
@@ -378,28 +252,20 @@ class SubscriptionView(QWidget):
             self.export_dialog = None
         dialog.deleteLater()
 
-    def _no_subscription_page(self) -> QWidget:
-        self.no_subscription = EmptyState(
+    def _build_no_subscription(self) -> EmptyState:
+        from dtr_desktop.ui.widgets import EmptyState
+
+        empty = EmptyState(
             "No subscription yet",
             "A subscription holds your builds and the registry integrations they "
             "use. Create one to get started.",
             "Create a subscription",
         )
-        self.no_subscription.button.clicked.connect(self.create_subscription)
+        empty.button.clicked.connect(self.create_subscription)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(60, 50, 60, 50)
-        layout.addWidget(self.no_subscription)
-        return page
-
-
-def _attached_item(item: Integration) -> QListWidgetItem:
-    text = f"{isolated(item.name)}    ·  {type_label(item.provider)}  ·  {item.url}"
-    entry = QListWidgetItem(text)
-    entry.setData(Qt.ItemDataRole.UserRole, item.name)
-    entry.setSizeHint(QSize(0, 36))
-    entry.setToolTip(f"{isolated(item.name)}: {item.url}")
-    if item.managed:
-        entry.setIcon(icon("lock"))
-        entry.setToolTip(f"{isolated(item.name)}: {item.url}\n{managed_tip(item)}")
-    return entry
+        layout.addWidget(empty)
+        index = self.stack.addWidget(page)
+        assert index == NO_SUBSCRIPTION_PAGE
+        return empty
