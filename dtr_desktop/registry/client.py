@@ -12,6 +12,8 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from enum import StrEnum
 from types import TracebackType
@@ -28,6 +30,7 @@ from dtr_desktop.registry.errors import (
     NoPermission,
     NotARegistry,
     Outcome,
+    RegistryError,
     RepositoryNotFound,
     UnexpectedResponse,
 )
@@ -49,6 +52,7 @@ _REPOSITORY_RE = re.compile(rf"^{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*$")
 _LINK_RE = re.compile(r"<([^>]*)>([^,<]*)")
 _REL_NEXT_RE = re.compile(r';\s*rel\s*=\s*"?next"?', re.IGNORECASE)
 CATALOG_SCOPE = "registry:catalog:*"
+_WAIT_POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +120,76 @@ def check_repository_name(repository: str) -> str:
     return repository
 
 
+class SharedPings:
+    """Each registry's anonymous ``/v2/`` answer, asked once for many clients.
+
+    Without credentials a registry answers every client alike: with its
+    challenge (401) or as an open registry (200). Clients of one registry
+    with the same trust settings (Test all's integrations) share that answer,
+    so each test sends only the requests that prove its own credentials. The
+    first client to ask sends the ping; the others wait for its answer. Any
+    other answer or a failure is not shared: each client then asks itself.
+    """
+
+    _SHARED_STATUSES = frozenset({200, 401})
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._answers: dict[tuple[str, bool, str], Future[Reply | None]] = {}
+
+    def answer(
+        self,
+        key: tuple[str, bool, str],
+        send: Callable[[], Reply],
+        check_cancelled: Callable[[], None],
+    ) -> Reply:
+        with self._lock:
+            pending = self._answers.get(key)
+            leading = pending is None
+            if pending is None:
+                pending = self._answers[key] = Future()
+        if not leading:
+            shared = _wait_for(pending, check_cancelled)
+            return shared if shared is not None else send()
+        try:
+            reply = send()
+        except BaseException:
+            self._give_up(key, pending)
+            raise
+        if reply.status not in self._SHARED_STATUSES:
+            self._give_up(key, pending)
+        else:
+            pending.set_result(reply)
+        return reply
+
+    def _give_up(
+        self, key: tuple[str, bool, str], pending: Future[Reply | None]
+    ) -> None:
+        """Let the next client ask again; those waiting ask for themselves."""
+        with self._lock:
+            if self._answers.get(key) is pending:
+                del self._answers[key]
+        pending.set_result(None)
+
+
+def _wait_for(
+    pending: Future[Reply | None], check_cancelled: Callable[[], None]
+) -> Reply | None:
+    while True:
+        try:
+            return pending.result(timeout=_WAIT_POLL_SECONDS)
+        except TimeoutError:
+            check_cancelled()
+
+
 class RegistryClient:
     """Talks to one registry with one set of credentials (or none).
 
     Pass a shared ``http_client`` (from :func:`make_http_client`) to reuse
     connections across integrations with the same trust settings; it is then
-    not closed by :meth:`close`. ``cancel`` stops work between requests.
+    not closed by :meth:`close`. Pass ``pings`` to share the anonymous ping
+    with other clients (see :class:`SharedPings`). ``cancel`` stops work
+    between requests.
     """
 
     def __init__(
@@ -133,9 +201,12 @@ class RegistryClient:
         http_client: httpx.Client | None = None,
         cancel: threading.Event | None = None,
         oauth2: bool = False,
+        pings: SharedPings | None = None,
     ) -> None:
         self.timeouts = timeouts or Timeouts()
         self.base = _registry_base(target.url)
+        self._pings = pings
+        self._ping_key = (str(self.base), target.insecure, target.ca_cert_pem or "")
         if self.base.scheme != "https" and not target.insecure:
             raise InsecureRefused(
                 f"{target.url} is plain http. Use https://, or mark this integration "
@@ -184,7 +255,7 @@ class RegistryClient:
         Raises a :class:`~dtr_desktop.registry.errors.RegistryError` for every
         failure; returns ``OK`` or ``UNVERIFIED`` otherwise.
         """
-        reply = self._session.request("GET", self.base.join("/v2/"))
+        reply = self._anonymous_ping()
         reply.raise_for_common()
         if reply.status == 200:
             self._require_registry(reply)
@@ -204,6 +275,27 @@ class RegistryClient:
                 Outcome.OK, f"{self.host} is reachable and gives anonymous access."
             )
         return self._judge_login(self._call("GET", self.base.join("/v2/"), ()))
+
+    def warm_up(self) -> None:
+        """Send the anonymous ping now, for clients that share it to find.
+
+        Test all calls this while it reads the passwords; a failure is left
+        for each test to meet and report.
+        """
+        try:
+            self._anonymous_ping()
+        except RegistryError as error:
+            log.info("registry ping ahead of the tests failed: %s", error.outcome)
+
+    def _anonymous_ping(self) -> Reply:
+        url = self.base.join("/v2/")
+        if self._pings is None:
+            return self._session.request("GET", url)
+        return self._pings.answer(
+            self._ping_key,
+            lambda: self._session.request("GET", url),
+            self._session.check_cancelled,
+        )
 
     def _open_registry(self) -> LoginResult:
         if self.credentials is None:

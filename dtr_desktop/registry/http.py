@@ -20,7 +20,7 @@ import ssl
 import threading
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 
@@ -75,6 +75,9 @@ class Reply:
     headers: httpx.Headers
     body: bytes
     sent_credentials: bool
+    _challenges: tuple[Challenge, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def host(self) -> str:
@@ -91,7 +94,12 @@ class Reply:
             ) from None
 
     def challenges(self) -> list[Challenge]:
-        return parse_challenges(self.headers.get_list("www-authenticate"))
+        """Parsed once per reply: a registry's shared ping is read by every test."""
+        parsed: tuple[Challenge, ...] | None = self._challenges
+        if parsed is None:
+            parsed = tuple(parse_challenges(self.headers.get_list("www-authenticate")))
+            object.__setattr__(self, "_challenges", parsed)
+        return list(parsed)
 
     def error_codes(self) -> frozenset[str]:
         """The ``errors[].code`` values of a registry error reply."""

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import httpx
@@ -38,6 +40,7 @@ from dtr_desktop.registry.client import (
     Page,
     RegistryClient,
     RegistryTarget,
+    SharedPings,
     check_repository_name,
 )
 from dtr_desktop.registry.dtr_ca import FetchedCa, fetch_dtr_ca
@@ -59,6 +62,16 @@ log = logging.getLogger(__name__)
 
 #: Called as each integration of Test all finishes: (done, total, which, report).
 Progress = Callable[[int, int, Integration, "ConnectionReport"], None]
+
+#: Tests Test all runs at once at most. A test of a registry a network away
+#: mostly waits (two or three round trips), so many run side by side.
+TEST_ALL_WORKERS = 16
+#: Tests run at once when every registry answered its ping quickly (the same
+#: machine or network): then a test mostly costs CPU here and at the
+#: registry, and more threads only compete for it and for the window's GIL.
+NEAR_AT_ONCE = 4
+#: A ping (with its connection set-up) slower than this marks a far registry.
+FAR_PING_SECONDS = 0.03
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +138,13 @@ def run_connection_test(
     timeouts: Timeouts | None = None,
     http_client: httpx.Client | None = None,
     cancel: threading.Event | None = None,
+    pings: SharedPings | None = None,
 ) -> ConnectionReport:
     """Ping, prove the credentials, and check ``repository`` if given.
 
-    Raises only :class:`CheckCancelled` and, for a bad repository name,
-    :class:`~dtr_desktop.domain.errors.ValidationError`.
+    ``pings`` shares the anonymous ping with other tests of the same
+    registry (Test all). Raises only :class:`CheckCancelled` and, for a bad
+    repository name, :class:`~dtr_desktop.domain.errors.ValidationError`.
     """
     if repository is not None:
         repository = check_repository_name(repository)
@@ -147,6 +162,7 @@ def run_connection_test(
             timeouts=timeouts,
             http_client=http_client,
             cancel=cancel,
+            pings=pings,
         ) as client:
             login = client.check_login()
             access = client.check_access(repository) if repository else None
@@ -303,31 +319,42 @@ class RegistryChecks:
         *,
         progress: Progress | None = None,
         cancel: threading.Event | None = None,
-        max_workers: int = 4,
+        max_workers: int = TEST_ALL_WORKERS,
     ) -> dict[str, ConnectionReport]:
         """Test every integration concurrently; record and report each as it ends.
 
-        Integrations with the same CA settings share one connection pool.
+        Integrations with the same CA settings share one connection pool, and
+        those of one registry its anonymous ping, sent while the passwords
+        are read. How long those pings took sets how many tests run at once
+        (``NEAR_AT_ONCE``, or up to ``max_workers`` for far registries).
         ``progress`` runs in the calling thread. When ``cancel`` is set,
         unfinished tests are dropped and those finished are returned.
         """
         integrations = self._services.integrations.list()
-        passwords = self._services.secrets.get_many(
-            [i.id for i in integrations if i.username]
-        )
         reports: dict[str, ConnectionReport] = {}
+        workers = max(1, max_workers)
         with (
             _SharedClients(self.timeouts) as shared,
             ThreadPoolExecutor(
-                max_workers=max(1, max_workers), thread_name_prefix="test-all"
+                max_workers=workers, thread_name_prefix="test-all"
             ) as pool,
         ):
-            futures = {
-                pool.submit(self._test_one, i, passwords.get(i.id), shared, cancel): i
-                for i in integrations
-            }
+            warming = [
+                pool.submit(shared.warm_up, target, cancel)
+                for target in {target_of(i) for i in integrations}
+            ]
+            passwords = self._services.secrets.get_many(
+                [i.id for i in integrations if i.username]
+            )
+            at_once = workers if _far_away(warming) else min(workers, NEAR_AT_ONCE)
+
+            def test(integration: Integration) -> ConnectionReport:
+                password = passwords.get(integration.id)
+                return self._test_one(integration, password, shared, cancel)
+
             try:
-                for integration, report in _finished(futures, cancel):
+                finished = _finished(pool, test, integrations, at_once, cancel)
+                for integration, report in finished:
                     reports[integration.id] = report
                     if progress is not None:
                         progress(len(reports), len(integrations), integration, report)
@@ -336,7 +363,7 @@ class RegistryChecks:
         return reports
 
     def _record_all(self, reports: dict[str, ConnectionReport]) -> None:
-        """One transaction for every result; one per test cost more than a test.
+        """One transaction (one statement) for every result.
 
         An integration deleted while Test all ran is skipped.
         """
@@ -344,15 +371,11 @@ class RegistryChecks:
 
         if not reports:
             return
+        results = {key: report.as_test_result() for key, report in reports.items()}
         with self._services.session() as session:
-            store = IntegrationStore(session)
-            for integration_id, report in reports.items():
-                try:
-                    store.record_test(integration_id, report.as_test_result())
-                except IntegrationNotFound:
-                    log.info(
-                        "integration %s was deleted during Test all", integration_id
-                    )
+            gone = IntegrationStore(session).record_tests(results)
+        for integration_id in sorted(gone):
+            log.info("integration %s was deleted during Test all", integration_id)
 
     def _test_one(
         self,
@@ -372,6 +395,7 @@ class RegistryChecks:
             timeouts=self.timeouts,
             http_client=client,
             cancel=cancel,
+            pings=shared.pings,
         )
 
     # -- access and browsing ---------------------------------------------------
@@ -441,13 +465,34 @@ class RegistryChecks:
 
 
 class _SharedClients:
-    """One httpx client (connection pool) per distinct CA setting, for Test all."""
+    """What Test all's tests share: one httpx client (connection pool) per
+    distinct CA setting, and each registry's anonymous ping."""
 
     def __init__(self, timeouts: Timeouts) -> None:
         self._timeouts = timeouts
         self._clients: dict[str, httpx.Client] = {}
         self._lock = threading.Lock()
         self._stack = ExitStack()
+        self.pings = SharedPings()
+
+    def warm_up(self, target: RegistryTarget, cancel: threading.Event | None) -> float:
+        """Connect and ping ``target``'s registry before its tests need it.
+
+        Returns the seconds it took.
+        """
+        started = time.monotonic()
+        try:
+            client = RegistryClient(
+                target,
+                timeouts=self._timeouts,
+                http_client=self.client_for(target),
+                cancel=cancel,
+                pings=self.pings,
+            )
+            client.warm_up()
+        except (RegistryError, CheckCancelled):
+            pass  # each test meets the problem itself and reports it
+        return time.monotonic() - started
 
     def client_for(self, target: RegistryTarget) -> httpx.Client:
         key = target.ca_cert_pem or ""
@@ -464,16 +509,44 @@ class _SharedClients:
         self._stack.close()
 
 
+def _far_away(warming: list[Future[float]]) -> bool:
+    """Whether a registry took long to connect and answer its ping.
+
+    Checked once the passwords are read: a ping still running then, or one
+    that took longer than ``FAR_PING_SECONDS``, means tests mostly wait.
+    """
+    return any(not ping.done() or ping.result() > FAR_PING_SECONDS for ping in warming)
+
+
 def _finished(
-    futures: dict[Future[ConnectionReport], Integration],
+    pool: ThreadPoolExecutor,
+    test: Callable[[Integration], ConnectionReport],
+    integrations: list[Integration],
+    at_once: int,
     cancel: threading.Event | None,
 ) -> Iterator[tuple[Integration, ConnectionReport]]:
-    for future in as_completed(futures):
+    """Run ``test`` on each integration, ``at_once`` at a time; yield as they end.
+
+    On cancel, tests not started are dropped and those cancelled skipped.
+    """
+    waiting = iter(integrations)
+    running: dict[Future[ConnectionReport], Integration] = {}
+
+    def top_up() -> None:
+        for integration in islice(waiting, at_once - len(running)):
+            running[pool.submit(test, integration)] = integration
+
+    top_up()
+    while running:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
         if cancel is not None and cancel.is_set():
-            for pending in futures:
+            for pending in running:
                 pending.cancel()
             return
-        try:
-            yield futures[future], future.result()
-        except CheckCancelled:
-            continue
+        ended = [(running.pop(future), future) for future in done]
+        top_up()
+        for integration, future in ended:
+            try:
+                yield integration, future.result()
+            except CheckCancelled:
+                continue

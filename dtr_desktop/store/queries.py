@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -187,6 +188,39 @@ class IntegrationStore:
         row.last_test_outcome = result.outcome
         row.last_test_message = result.message
         row.last_tested_at = result.tested_at
+
+    def record_tests(self, results: Mapping[str, TestResult]) -> set[str]:
+        """Many results in one statement; the ids no longer stored come back.
+
+        Loading each row to change it (``record_test``) cost ~0.4 ms per
+        result at the end of Test all.
+        """
+        if not results:
+            return set()
+        table = cast(Table, IntegrationRow.__table__)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("tested_id"))
+            .values(
+                last_test_outcome=bindparam("outcome"),
+                last_test_message=bindparam("message"),
+                last_tested_at=bindparam("tested_at"),
+            )
+        )
+        rows = [
+            {
+                "tested_id": integration_id,
+                "outcome": result.outcome,
+                "message": result.message,
+                "tested_at": result.tested_at,
+            }
+            for integration_id, result in results.items()
+        ]
+        done = cast(CursorResult[Any], self.session.execute(statement, rows))
+        if done.rowcount == len(rows):
+            return set()
+        kept = select(table.c.id).where(table.c.id.in_(results))
+        return set(results) - set(self.session.scalars(kept))
 
     def _check_name_free(self, name: str, except_id: str | None = None) -> None:
         if self.name_taken(name, except_id):

@@ -463,3 +463,31 @@ def test_insecure_http_registry_with_credentials(serve, test_pki) -> None:
 
     assert refused.outcome is Outcome.INSECURE_REFUSED
     assert allowed.outcome is Outcome.OK
+
+
+def test_tests_of_one_registry_share_its_anonymous_ping(
+    serve, test_pki, signer
+) -> None:
+    """Test all asks each registry for its challenge once; every password is
+    still sent to the token service and judged on its own."""
+    from dtr_desktop.registry.client import SharedPings
+
+    tokens = serve(token_service(signer))
+    registry = serve(bearer_registry(f"{tokens.url}/token"))
+    target = trusted(registry.url, test_pki)
+    pings = SharedPings()
+    logins = [LOGIN, Credentials(USER, "wrong"), LOGIN]
+
+    reports = [run_connection_test(target, login, pings=pings) for login in logins]
+
+    assert [r.outcome for r in reports] == [
+        Outcome.OK,
+        Outcome.BAD_CREDENTIALS,
+        Outcome.OK,
+    ]
+    anonymous = [r for r in registry.requests if r.authorization is None]
+    assert len(anonymous) == 1
+    assert len(tokens.requests) == 3
+    assert [parse_basic(r.authorization) for r in tokens.requests] == [
+        (login.username, login.password) for login in logins
+    ]

@@ -261,3 +261,30 @@ def test_names_differing_only_in_unicode_form_are_one_name(
 
     with pytest.raises(ValidationError):
         services.integrations.add(dtr_draft("CAFE\u0301"), PASSWORD)
+
+
+def test_many_test_results_in_one_statement_skip_deleted_integrations(
+    services: Services,
+) -> None:
+    from datetime import datetime
+
+    from dtr_desktop.domain.values import TestResult
+    from dtr_desktop.store.queries import IntegrationStore
+
+    kept = services.integrations.add(dtr_draft(), PASSWORD)
+    when = datetime(2026, 12, 4, 19, 30, 5)
+    results = {
+        kept.id: TestResult("bad-credentials", "Wrong password.", when),
+        "0" * 32: TestResult("ok", "Signed in.", when),
+    }
+
+    with services.session() as session:
+        gone = IntegrationStore(session).record_tests(results)
+
+    assert gone == {"0" * 32}
+    stored = services.integrations.get_by_id(kept.id)
+    assert (stored.last_test_outcome, stored.last_test_message) == (
+        "bad-credentials",
+        "Wrong password.",
+    )
+    assert stored.last_tested_at == when
