@@ -11,6 +11,11 @@ the secret straight from the Secret Service when keyring was seen to use it
 (see ``docker_config.fast_secret``), and neither Qt nor the SQLAlchemy ORM
 is imported. ``store`` and ``erase`` go through the services like the
 window does.
+
+A build may give its helper only the quick paths (the Linux package does,
+so that starting it costs little): it passes ``full_program``, a command
+that runs this helper with everything, and ``store``, ``erase`` and a ``get``
+that needs keyring are handed to that command with the same input.
 """
 
 from __future__ import annotations
@@ -45,7 +50,9 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, full_program: Sequence[str] | None = None
+) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     if len(args) != 1:
         return _fail(USAGE)
@@ -53,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         return _fail(f"Unknown credential action `{args[0]}`")
     try:
+        if full_program is not None and args[0] in _HANDED_OVER:
+            return _hand_over(full_program, args[0], sys.stdin.buffer.read())
+        if handler is get:
+            return get(full_program)
         return handler()
     except ValidationError as error:
         return _fail("; ".join(error.field_errors.values()))
@@ -74,9 +85,21 @@ def _read_stdin() -> str:
 
 
 def _read_server() -> str:
+    return _server_in(_read_stdin())
+
+
+def _server_in(text: str) -> str:
     """The server URL as docker's own helpers read it: lines joined, trimmed."""
-    lines = _read_stdin().split("\n")
+    lines = text.split("\n")
     return "".join(line.removesuffix("\r") for line in lines).strip()
+
+
+def _hand_over(full_program: Sequence[str], action: str, given: bytes) -> int:
+    """Run ``action`` in the full helper with the same input; its answer is ours."""
+    import subprocess
+
+    sys.stdout.flush()
+    return subprocess.run([*full_program, action], input=given, check=False).returncode
 
 
 def _data_dir() -> Path:
@@ -112,10 +135,12 @@ def _host(server: str) -> str | None:
 # ------------------------------------------------------------ quick path
 
 
-def get() -> int:
+def get(full_program: Sequence[str] | None = None) -> int:
+    from dtr_desktop.docker_config import fast_secret
     from dtr_desktop.docker_config.store_lookup import login_for_host
 
-    server = _read_server()
+    given = _read_stdin()
+    server = _server_in(given)
     if not server:
         return _fail(MISSING_SERVER_URL)
     host = _host(server)
@@ -123,7 +148,12 @@ def get() -> int:
     login = login_for_host(data, host) if host else None
     if login is None or not login.username:
         return _fail(NOT_FOUND)
-    secret = read_secret(data, login.integration_id)
+    try:
+        secret = _quick_secret(data, login.integration_id)
+    except fast_secret.NeedsKeyring:
+        if full_program is not None:
+            return _hand_over(full_program, "get", given.encode("utf-8"))
+        secret = _keyring_secret(data, login.integration_id)
     if not secret:
         return _fail(NOT_FOUND)
     sys.stdout.write(credentials_json(server, login.username, secret))
@@ -145,16 +175,13 @@ def version() -> int:
     return EXIT_OK
 
 
-def read_secret(data: str, integration_id: str) -> str | None:
-    """The integration's secret: straight from D-Bus when safe, else via keyring."""
+def _quick_secret(data: str, integration_id: str) -> str | None:
+    """The secret read straight from D-Bus; ``NeedsKeyring`` when that is unsafe."""
     from dtr_desktop.docker_config import fast_secret
 
-    if fast_secret.quick_read_allowed(data):
-        try:
-            return fast_secret.read_secret(fast_secret.SERVICE_NAME, integration_id)
-        except fast_secret.NeedsKeyring:
-            pass
-    return _keyring_secret(data, integration_id)
+    if not fast_secret.quick_read_allowed(data):
+        raise fast_secret.NeedsKeyring("keyring's choice is not known here")
+    return fast_secret.read_secret(fast_secret.SERVICE_NAME, integration_id)
 
 
 def _keyring_secret(data: str, integration_id: str) -> str | None:
@@ -225,6 +252,9 @@ def erase() -> int:
         services.close()
     return EXIT_OK
 
+
+# What a helper holding only the quick paths hands to the full one.
+_HANDED_OVER = ("store", "erase")
 
 _HANDLERS: dict[str, Callable[[], int]] = {
     "get": get,

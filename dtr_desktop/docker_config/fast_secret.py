@@ -65,7 +65,7 @@ def keyring_config_file() -> str:
 
 def fingerprint() -> list[str]:
     """What keyring's choice of backend depends on, cheaply observed."""
-    parts = [sys.version, os.path.realpath(sys.executable)]
+    parts = [sys.version, _program()]
     parts += [f"{name}={os.environ[name]}" for name in sorted(_keyring_variables())]
     parts.append(_stamp(keyring_config_file()))
     # sys.path[0] is the program's own folder (or the working folder for
@@ -73,6 +73,20 @@ def fingerprint() -> list[str]:
     # between the ways the helper can be started.
     parts += [_stamp(entry or ".") for entry in sys.path[1:]]
     return parts
+
+
+def _program() -> str:
+    """The installation that runs keyring: the interpreter, or a frozen bundle.
+
+    The programs of one bundle (the app and its helper) share the modules
+    that choose keyring's backend, and a helper holding only the quick paths
+    hands its keyring reads to the app: they must record and find the same
+    fingerprint. The bundle's folder and its stamp stand for all of them.
+    """
+    if getattr(sys, "frozen", False):
+        folder = os.path.dirname(os.path.realpath(sys.executable))
+        return _stamp(folder)
+    return os.path.realpath(sys.executable)
 
 
 def _keyring_variables() -> list[str]:

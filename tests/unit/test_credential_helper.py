@@ -245,3 +245,55 @@ def test_the_quick_read_asks_for_the_service_the_app_stores_under() -> None:
     from dtr_desktop.secret_store import SERVICE_NAME
 
     assert fast_secret.SERVICE_NAME == SERVICE_NAME
+
+
+# -- a helper holding only the quick paths (the Linux package's) -----------------
+
+QUICK_ONLY = """
+import sys
+from dtr_desktop.credential_helper import main
+code = main(sys.argv[2:3], full_program=[sys.argv[1]])
+heavy = sorted({m.split(".")[0] for m in sys.modules
+               if m.startswith(("keyring", "secretstorage", "sqlalchemy"))})
+print(code, heavy, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def quick_only(action: str, stdin: str = "", full: str = HELPER) -> list[str]:
+    """Exit code, output and what it loaded, of a helper handing over to ``full``."""
+    done = subprocess.run(
+        [sys.executable, "-c", QUICK_ONLY, full, action],
+        input=stdin.encode(),
+        check=False,
+        capture_output=True,
+        timeout=60,
+    )
+    return [str(done.returncode), done.stdout.decode(), done.stderr.decode().strip()]
+
+
+def test_a_quick_only_helper_hands_over_what_needs_keyring_or_the_store(
+    services: Services, data_dir: Path
+) -> None:
+    payload = {"ServerURL": "127.0.0.1:5000", "Username": "alice", "Secret": SECRET}
+    assert quick_only("store", json.dumps(payload)) == ["0", "", "0 []"]
+    (data_dir / CHOICE_FILE).unlink(missing_ok=True)
+
+    code, out, loaded = quick_only("get", "127.0.0.1:5000")  # keyring, handed over
+    assert (code, json.loads(out)["Secret"], loaded) == ("0", SECRET, "0 []")
+    assert (data_dir / CHOICE_FILE).exists()
+    code, out, loaded = quick_only("get", "127.0.0.1:5000", full="/bin/false")
+    assert (code, json.loads(out)["Secret"], loaded) == ("0", SECRET, "0 []")
+    assert quick_only("list", full="/bin/false") == [
+        "0",
+        '{"127.0.0.1:5000":"alice"}\n',
+        "0 []",
+    ]
+
+    assert quick_only("erase", "127.0.0.1:5000") == ["0", "", "0 []"]
+    assert services.integrations.list() == [] and keyring_items() == []
+    assert quick_only("get", "127.0.0.1:5000", full="/bin/false") == [
+        "1",
+        NOT_FOUND,
+        "1 []",
+    ]
