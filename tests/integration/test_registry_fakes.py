@@ -18,6 +18,8 @@ from dtr_desktop.registry import (
 )
 from dtr_desktop.registry.dtr_ca import fetch_dtr_ca
 from dtr_desktop.registry.errors import ResponseTooLarge, UnexpectedResponse
+from dtr_desktop.registry.http import make_http_client
+from dtr_desktop.registry.tls import trust_context
 from dtr_desktop.services.registry_checks import run_connection_test
 from tests.fakes.hostile_registry import (
     basic_registry,
@@ -491,3 +493,23 @@ def test_tests_of_one_registry_share_its_anonymous_ping(
     assert [parse_basic(r.authorization) for r in tokens.requests] == [
         (login.username, login.password) for login in logins
     ]
+
+
+def test_cookies_a_registry_sets_are_never_sent_back(serve, test_pki) -> None:
+    """One connection pool serves several accounts in Test all."""
+    login = basic_registry(USER, PASSWORD)
+
+    def route(request: Recorded) -> Answer:
+        answer = login(request)
+        answer.headers.append(("Set-Cookie", "session=alice; Path=/"))
+        return answer
+
+    registry = serve(route)
+    target = trusted(registry.url, test_pki)
+    with make_http_client(trust_context(test_pki.ca.cert_pem), Timeouts()) as shared:
+        first = run_connection_test(target, LOGIN, http_client=shared)
+        second = run_connection_test(target, LOGIN, http_client=shared)
+
+    assert (first.outcome, second.outcome) == (Outcome.OK, Outcome.OK)
+    assert len(registry.requests) == 4
+    assert all("cookie" not in r.headers for r in registry.requests)
