@@ -8,6 +8,8 @@ integration id, which never changes when an integration is renamed.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -103,6 +105,28 @@ class KeyringSecretStore:
         self._call(lambda: backend.get_password(self._service, "probe"), "read")
         return describe(backend)
 
+    def check_at_start(self, data_dir: Path) -> None:
+        """``check``, without loading keyring when the Secret Service answers.
+
+        keyring's discovery imports every backend, with secretstorage and
+        cryptography: ~11 MB of the window's memory for a yes. When keyring
+        is known to pick the Secret Service here (see ``_picks_secret_service``)
+        and the service answers a search in its unlocked default collection,
+        keyring works and nothing is loaded. Otherwise ``check`` runs, with
+        its errors, and a Secret Service choice is recorded for next time.
+        """
+        from dtr_desktop.docker_config import fast_secret
+
+        if self._keyring_chooses and _picks_secret_service(data_dir):
+            try:
+                fast_secret.read_secret(self._service, "probe")
+                return
+            except fast_secret.NeedsKeyring as reason:
+                log.info("keyring checked through keyring: %s", reason)
+        backend = self.check()
+        if self._keyring_chooses:
+            fast_secret.record_choice(data_dir, backend)
+
     def get(self, integration_id: str) -> str | None:
         backend = self.backend
         return self._call(
@@ -186,6 +210,45 @@ class KeyringSecretStore:
         if "error" in outcome:
             raise _translate(outcome["error"], verb)
         return outcome.get("value")  # type: ignore[return-value]
+
+
+def _picks_secret_service(data_dir: Path) -> bool:
+    """Whether keyring would choose the Secret Service in this environment.
+
+    Known when it was seen choosing it (the record the credential helper
+    keeps). Else: on Linux, with no keyring configuration or KDE (see
+    ``fast_secret``), secretstorage installed and no backend but keyring's
+    own registered, the Secret Service has the highest priority of the
+    backends that can work; the fail, null and plaintext ones rank lower.
+    """
+    import importlib.util
+
+    from dtr_desktop.docker_config import fast_secret
+
+    if fast_secret.quick_read_allowed(data_dir):
+        return True
+    if not sys.platform.startswith("linux") or _keyring_configured():
+        return False
+    if importlib.util.find_spec("secretstorage") is None:
+        return False
+    from importlib.metadata import entry_points
+
+    backends = entry_points(group="keyring.backends")
+    return all(each.value.startswith("keyring.backends.") for each in backends)
+
+
+def _keyring_configured() -> bool:
+    """keyring's settings, or a KDE desktop, could make it choose otherwise."""
+    from dtr_desktop.docker_config import fast_secret
+
+    if "KDE" in os.environ.get("XDG_CURRENT_DESKTOP", "").split(":"):
+        return True
+    if any(
+        name == "PYTHON_KEYRING_BACKEND" or name.startswith("KEYRING_PROPERTY_")
+        for name in os.environ
+    ):
+        return True
+    return os.path.exists(fast_secret.keyring_config_file())
 
 
 def _translate(error: object, verb: str) -> BaseException:

@@ -19,6 +19,7 @@ from dtr_desktop.domain.validation import clean_draft, password_error
 from dtr_desktop.domain.values import Integration, IntegrationDraft, TestResult
 
 if TYPE_CHECKING:
+    from dtr_desktop.domain.integration_rows import IntegrationRows
     from dtr_desktop.services.app import Services
     from dtr_desktop.store.models import IntegrationRow
 
@@ -66,6 +67,12 @@ class IntegrationService:
         from dtr_desktop.store import listing
 
         return read_plain(self._services, listing.integrations)
+
+    def rows(self) -> IntegrationRows:
+        """``listing`` kept column by column, as the window holds 100,000."""
+        from dtr_desktop.store import listing
+
+        return read_plain(self._services, listing.integration_rows)
 
     def list(self) -> list[Integration]:
         from dtr_desktop.store.queries import IntegrationStore

@@ -15,6 +15,14 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from dtr_desktop.domain.integration_rows import (
+    INSECURE,
+    LOCKED,
+    MANAGED,
+    NEVER,
+    IntegrationRows,
+    micros,
+)
 from dtr_desktop.domain.values import Integration, Subscription
 
 _INTEGRATIONS = (
@@ -62,6 +70,30 @@ def integrations(connection: sqlite3.Connection) -> list[Integration]:
         for (id_, name, provider, url, username, insecure, managed, locked,
              outcome, message, tested_at) in connection.execute(_INTEGRATIONS)
     ]  # fmt: skip
+
+
+def integration_rows(connection: sqlite3.Connection) -> IntegrationRows:
+    """``integrations`` kept column by column (see ``IntegrationRows``).
+
+    What the window keeps: no ``Integration`` or ``datetime`` per row.
+    """
+    users = _grouped(connection, _USERS)
+    rows = IntegrationRows()
+    append = rows.append_slot
+    for (id_, name, provider, url, username, insecure, managed, locked,
+         outcome, message, tested_at) in connection.execute(_INTEGRATIONS):  # fmt: skip
+        flags = (
+            (INSECURE if insecure else 0)
+            | (MANAGED if managed else 0)
+            | (LOCKED if locked else 0)
+        )
+        when = NEVER if tested_at is None else micros(_stored_time(tested_at))
+        used_by = users.get(id_, ())
+        append(
+            (id_, name, provider, url, username, flags, used_by, outcome, message, when)
+        )
+    rows.reindex()
+    return rows
 
 
 def subscriptions(connection: sqlite3.Connection) -> list[Subscription]:

@@ -3,25 +3,28 @@
 Pages read ``integrations`` and ``subscriptions`` from here and ask it to
 run changes on a pool thread. A change to one integration (added, edited,
 deleted, tested) is applied to the lists in place and announced with
-``integration_put`` or ``integration_removed``: reading 100,000 integrations
-again took ~2 s. Other changes reload both lists and emit ``changed``.
-``touched`` follows every change of either kind, for the views that redraw
-from the lists as they are (subscriptions, button states).
+``integration_put`` or ``integration_removed`` (with the slots that changed,
+see ``IntegrationRows``), test results with ``tests_recorded``: reading
+100,000 integrations again took ~2 s. Other changes reload both lists and
+emit ``changed``. ``touched`` follows every change of either kind, for the
+views that redraw from the lists as they are (subscriptions, buttons).
 
-The listed integrations carry the table's fields only (see
-``IntegrationService.listing``); a dialog reads the whole integration.
+The listed integrations carry the table's fields only, column by column
+(``IntegrationRows``, shared with the table's model); a dialog reads the
+whole integration.
 """
 
 from __future__ import annotations
 
+import linecache
 import logging
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from dtr_desktop.domain.integration_rows import IntegrationRows
 from dtr_desktop.services import Services
 from dtr_desktop.ui.messages import user_message
 from dtr_desktop.ui.workers import OnDone, OnError, TaskRunner
@@ -31,16 +34,21 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     from dtr_desktop.domain.values import Integration, Subscription
 
-    Lists = tuple[list[Integration], list[Subscription]]
+    Lists = tuple[IntegrationRows, list[Subscription]]
+    # (integration id, outcome, message, when tested)
+    TestRecord = tuple[str, str, str, datetime]
 
 
 class AccountData(QObject):
     ready = Signal()
     open_failed = Signal(str)
     keyring_problem = Signal(str)
+    keyring_ok = Signal()  # the start-up check found a keyring that works
     changed = Signal()
-    integration_put = Signal(object)  # the Integration added or edited
-    integration_removed = Signal(str)  # its id
+    # The Integration added or edited, the slot it left (-1: new), its slot.
+    integration_put = Signal(object, int, int)
+    integration_removed = Signal(str, int)  # its id, the slot it left
+    tests_recorded = Signal(list)  # the ids whose test results changed
     touched = Signal()  # after changed, integration_put or integration_removed
     # After changed, or a rename of an integration that subscriptions use:
     # for the views that show only subscriptions (1,000 items, ~60 ms to redo).
@@ -50,9 +58,10 @@ class AccountData(QObject):
         super().__init__(parent)
         self.services = services
         self.runner = TaskRunner(self)
-        self.integrations: list[Integration] = []
+        self.integrations = IntegrationRows()
         self.subscriptions: list[Subscription] = []
         self.is_ready = False
+        self.keyring_checked = False  # the start-up check has answered
         self._generation = 0
 
     def start(self) -> None:
@@ -95,70 +104,49 @@ class AccountData(QObject):
         self.runner.submit(action, done, failed)
 
     def integration(self, integration_id: str) -> Integration | None:
-        for item in self.integrations:
-            if item.id == integration_id:
-                return item
-        return None
+        return self.integrations.get(integration_id)
 
     def integration_named(self, name: str) -> Integration | None:
         """The integration called ``name`` as the store compares names.
 
-        Found by bisection: the list is kept sorted by that key, and views
+        Found by bisection: the rows are kept sorted by that key, and views
         look names up on every change (a dict over 100,000 names took ~80 ms).
         """
-        from dtr_desktop.domain.validation import name_key
-
-        wanted = name_key(name)
-        items = self.integrations
-        at = bisect_left(items, wanted, key=lambda each: name_key(each.name))
-        if at < len(items) and name_key(items[at].name) == wanted:
-            return items[at]
-        return None
+        return self.integrations.named(name)
 
     def put_integration(self, item: Integration) -> None:
         """An added or edited integration, in its place by name."""
-        from dtr_desktop.domain.validation import name_key
-
-        old = self._take(item.id)
-        listed = _listed(item)
-        at = bisect_right(
-            self.integrations, name_key(item.name), key=lambda each: name_key(each.name)
-        )
-        self.integrations.insert(at, listed)
+        old, old_slot, slot = self.integrations.put(item)
         renamed = old is not None and old.name != item.name and old.subscriptions
         if old is not None and renamed:
             self._rename_in_subscriptions(old.name, item.name)
-        self.integration_put.emit(listed)
+        self.integration_put.emit(self.integrations.integration(slot), old_slot, slot)
         self.touched.emit()
         if renamed:
             self.subscriptions_touched.emit()
 
     def drop_integration(self, integration_id: str) -> None:
-        if self._take(integration_id) is not None:
-            self.integration_removed.emit(integration_id)
+        old, slot = self.integrations.remove(integration_id)
+        if old is not None:
+            self.integration_removed.emit(integration_id, slot)
             self.touched.emit()
 
     def record_test(
         self, integration_id: str, outcome: str, message: str, tested_at: datetime
     ) -> None:
-        """A test's result in the list (the model shows it on its own)."""
-        from dataclasses import replace
+        """A test's result in the lists and the table (found by bisection)."""
+        self.record_tests([(integration_id, outcome, message, tested_at)])
 
-        for position, item in enumerate(self.integrations):
-            if item.id == integration_id:
-                self.integrations[position] = replace(
-                    item,
-                    last_test_outcome=outcome,
-                    last_test_message=message,
-                    last_tested_at=tested_at,
-                )
-                return
+    def record_tests(self, results: Iterable[TestRecord]) -> None:
+        """Many tests' results, then one update of the views.
 
-    def _take(self, integration_id: str) -> Integration | None:
-        for position, item in enumerate(self.integrations):
-            if item.id == integration_id:
-                return self.integrations.pop(position)
-        return None
+        Each result is ``(integration id, outcome, message, when tested)``;
+        unknown ids (deleted meanwhile) are skipped.
+        """
+        rows = self.integrations
+        recorded = [each[0] for each in results if rows.set_test(*each) >= 0]
+        if recorded:
+            self.tests_recorded.emit(recorded)
 
     def _rename_in_subscriptions(self, old: str, new: str) -> None:
         from dataclasses import replace
@@ -190,16 +178,26 @@ class AccountData(QObject):
 
     def _load(self) -> Lists:
         services = self.services
-        return services.integrations.listing(), services.subscriptions.listing()
+        return services.integrations.rows(), services.subscriptions.listing()
 
     def _opened(self, lists: Lists) -> None:
         self.is_ready = True
         self._loaded(self._generation, lists)
         self.ready.emit()
-        self.runner.submit(self._check_keyring, None, self._keyring_failed)
+        self.runner.submit(
+            self._check_keyring, self._keyring_works, self._keyring_failed
+        )
 
     def _check_keyring(self) -> None:
-        check = getattr(self.services.secrets, "check", None)
+        # Python's source-line cache holds every file PySide6's import hook
+        # read while the window started (~3-5 MB); tracebacks re-read them.
+        linecache.clearcache()
+        secrets = self.services.secrets
+        check = getattr(secrets, "check_at_start", None)
+        if callable(check):
+            check(self.services.data_dir)
+            return
+        check = getattr(secrets, "check", None)
         if callable(check):
             check()
 
@@ -217,12 +215,10 @@ class AccountData(QObject):
     def _reload_failed(self, error: Exception) -> None:
         log.warning("reloading the account failed: %s", type(error).__name__)
 
+    def _keyring_works(self, _none: object) -> None:
+        self.keyring_checked = True
+        self.keyring_ok.emit()
+
     def _keyring_failed(self, error: Exception) -> None:
+        self.keyring_checked = True
         self.keyring_problem.emit(user_message(error))
-
-
-def _listed(item: Integration) -> Integration:
-    """``item`` with only the fields the lists keep (as a listing reads them)."""
-    from dataclasses import replace
-
-    return replace(item, email="", ca_cert_pem=None, created_at=None, updated_at=None)

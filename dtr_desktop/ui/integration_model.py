@@ -1,9 +1,10 @@
 """The account's integrations as a table model that sorts and filters itself.
 
-Large accounts (the benchmark uses 100,000 integrations) must stay quick.
-The model keeps the listed integrations (the table's fields only, see
-``IntegrationService.listing``), one prepared lowercase string per row for
-the filter, and the list of rows shown: sorted positions, narrowed by the
+Large accounts (the benchmark uses 100,000 integrations) must stay quick and
+small. The model reads the listed integrations column by column from an
+``IntegrationRows`` (shared with ``AccountData``: no ``Integration`` object
+per row), keeps one prepared lowercase string per row for the filter, and
+the rows shown as slot numbers in an ``array``: sorted, narrowed by the
 filter. Sorting is one Python sort on a key; filtering is one pass over the
 prepared strings (a ``QSortFilterProxyModel`` would call Python once per
 row, ~0.5 s per keystroke); Qt asks Python only for the visible cells. One
@@ -12,7 +13,7 @@ changed integration is put in or taken out at its place, not reloaded.
 
 from __future__ import annotations
 
-import dataclasses
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from datetime import datetime
@@ -28,6 +29,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from dtr_desktop.domain.integration_rows import (
+    INSECURE,
+    MANAGED,
+    NEVER,
+    IntegrationRows,
+)
+from dtr_desktop.domain.validation import name_key
 from dtr_desktop.domain.values import Integration
 from dtr_desktop.ui.icons import icon
 from dtr_desktop.ui.integration_text import INSECURE_TIP, managed_tip, type_label
@@ -58,25 +66,37 @@ SIGN_IN_TIP = (
     "it and press Edit to sign in."
 )
 
+_anonymous_allowed: dict[str, bool] = {}
+
+
+def _sign_in_needed(provider: str, username: str) -> bool:
+    if username:
+        return False
+    allowed = _anonymous_allowed.get(provider)
+    if allowed is None:
+        from dtr_desktop.domain.providers import provider_by_id
+
+        try:
+            allowed = provider_by_id(provider).anonymous_allowed
+        except KeyError:
+            allowed = True
+        _anonymous_allowed[provider] = allowed
+    return not allowed
+
 
 def needs_sign_in(item: Integration) -> bool:
     """No user name on a type of registry that does not allow anonymous use."""
-    if item.username:
-        return False
-    from dtr_desktop.domain.providers import provider_by_id
+    return _sign_in_needed(item.provider, item.username)
 
-    try:
-        return not provider_by_id(item.provider).anonymous_allowed
-    except KeyError:
-        return False
+
+def _label(provider: str, username: str, outcome: str | None) -> str:
+    if _sign_in_needed(provider, username):
+        return SIGN_IN_NEEDED
+    return "" if outcome is None else outcome_label(outcome)
 
 
 def status_label(item: Integration) -> str:
-    if needs_sign_in(item):
-        return SIGN_IN_NEEDED
-    if item.last_test_outcome is None:
-        return ""
-    return outcome_label(item.last_test_outcome)
+    return _label(item.provider, item.username, item.last_test_outcome)
 
 
 def status_text(item: Integration) -> str:
@@ -104,25 +124,6 @@ def users_tooltip(item: Integration) -> str:
     return "Used by: " + ", ".join(item.subscriptions)
 
 
-_DISPLAY: tuple[Callable[[Integration], object], ...] = (
-    lambda item: item.name,
-    lambda item: type_label(item.provider),
-    lambda item: item.url,
-    lambda item: item.username or "anonymous",
-    lambda item: len(item.subscriptions),
-    status_text,
-)
-
-_SORT_KEYS: tuple[Callable[[Integration], Any], ...] = (
-    lambda item: item.name.casefold(),
-    lambda item: (type_label(item.provider).casefold(), item.name.casefold()),
-    lambda item: (item.url, item.name.casefold()),
-    lambda item: (item.username.casefold(), item.name.casefold()),
-    lambda item: (len(item.subscriptions), item.name.casefold()),
-    lambda item: (status_label(item), item.name.casefold()),
-)
-
-
 _DISPLAY_ROLE = int(Role.DisplayRole)
 _HAYSTACK_ROLE = int(HaystackRole)
 _INTEGRATION_ROLE = int(IntegrationRole)
@@ -146,63 +147,52 @@ _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _MUTED = QColor("#94a3b8")
 _INSECURE = QColor("#b45309")
 
-
-def _muted(item: Integration, column: int) -> QColor | None:
-    if column == SUBSCRIPTIONS and not item.subscriptions:
-        return _MUTED
-    if column == USERNAME and not item.username:
-        return _MUTED
-    if column == URL and item.insecure:
-        return _INSECURE
-    return None
-
-
-def _decoration(item: Integration, column: int) -> Any:
-    if column == NAME and item.managed:
-        return icon("lock")
-    if column == URL and item.insecure:
-        return kind_icon(WARNING)
-    if column == STATUS and item.last_test_outcome is not None:
-        return kind_icon(outcome_kind(item.last_test_outcome))
-    return None
-
-
-def _haystack(item: Integration) -> str:
-    parts = (item.name, type_label(item.provider), item.url, item.username)
-    return "\n".join((*parts, *item.subscriptions)).casefold()
+# More rows than this changing at once repaint the whole Status column: one
+# signal instead of a search through 100,000 shown rows for each.
+_FEW = 8
 
 
 class IntegrationTableModel(QAbstractTableModel):
     """Read-only rows of integrations, sorted and filtered here.
 
-    ``_rows`` and ``_haystacks`` are in the order given; ``_order`` holds
-    their positions sorted by the chosen column and ``_shown`` those that
-    match the filter (the same list when there is none). Row ``r`` of the
-    model is ``_rows[_shown[r]]``.
+    ``_rows`` holds the integrations by slot, ``_haystacks`` the filter's
+    string of each slot (without the type, matched through ``_providers``);
+    ``_order`` holds the live slots sorted by the chosen column and
+    ``_shown`` those that match the filter (the same array when there is
+    none). Row ``r`` of the model is slot ``_shown[r]``.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Integration] = []
-        self._ids: list[str] = []  # the rows' ids: ``list.index`` finds one in C
+        self._rows = IntegrationRows()
         self._haystacks: list[str] = []
-        self._order: list[int] = []
-        self._shown: list[int] = self._order
+        self._order = array("i")
+        self._shown = self._order
         self._needle = ""
         self._sort: tuple[int, Qt.SortOrder] = (NAME, Qt.SortOrder.AscendingOrder)
         self._testing: set[str] = set()
 
     def set_integrations(self, integrations: Sequence[Integration]) -> None:
+        """Show these integrations (a copy, kept by this model alone)."""
+        self.set_rows(IntegrationRows.of(integrations))
+
+    def set_rows(self, rows: IntegrationRows) -> None:
+        """Show ``rows``; the owner reports its changes with ``placed``,
+        ``removed`` and ``tests_recorded``."""
         self.beginResetModel()
-        self._rows = list(integrations)
-        self._ids = [item.id for item in self._rows]
-        self._haystacks = [_haystack(item) for item in self._rows]
-        self._order = self._sorted_positions(*self._sort)
+        self._rows = rows
+        self._haystacks = [""] * rows.slot_count()
+        for slot in rows.by_name:
+            self._haystacks[slot] = _haystack(rows, slot)
+        self._order = self._sorted_slots(*self._sort)
         self._shown = self._matching(self._order, self._needle)
         self.endResetModel()
 
+    def rows(self) -> IntegrationRows:
+        return self._rows
+
     def integration_at(self, row: int) -> Integration:
-        return self._rows[self._shown[row]]
+        return self._rows.integration(self._shown[row])
 
     # the filter ---------------------------------------------------------
 
@@ -229,60 +219,85 @@ class IntegrationTableModel(QAbstractTableModel):
         """How many integrations there are, shown or not."""
         return len(self._rows)
 
-    def _matching(self, positions: list[int], needle: str) -> list[int]:
+    def _matching(self, slots: array[int], needle: str) -> array[int]:
         if not needle:
             return self._order
         haystacks = self._haystacks
-        return [i for i in positions if needle in haystacks[i]]
+        types = self._providers_matching(needle)
+        if not types:
+            return array("i", [i for i in slots if needle in haystacks[i]])
+        providers = self._rows.providers
+        return array(
+            "i", [i for i in slots if needle in haystacks[i] or providers[i] in types]
+        )
+
+    def _providers_matching(self, needle: str) -> frozenset[str]:
+        """The providers whose type label contains ``needle``."""
+        providers = set(self._rows.providers)
+        return frozenset(p for p in providers if needle in type_label(p).casefold())
+
+    def _matches(self, slot: int) -> bool:
+        needle = self._needle
+        if needle in self._haystacks[slot]:
+            return True
+        return needle in type_label(self._rows.providers[slot]).casefold()
 
     # one integration changed ----------------------------------------------
 
     def put(self, item: Integration) -> None:
         """Add ``item``, or replace the integration with its id, at its place."""
-        self.remove(item.id)
-        self._rows.append(item)
-        self._ids.append(item.id)
-        self._haystacks.append(_haystack(item))
-        position = len(self._rows) - 1
-        at = self._insert_point(self._order, position)
-        if self._shown is self._order:
-            self.beginInsertRows(QModelIndex(), at, at)
-            self._order.insert(at, position)
-            self.endInsertRows()
-            return
-        self._order.insert(at, position)
-        if self._needle in self._haystacks[position]:
-            shown_at = self._insert_point(self._shown, position)
-            self.beginInsertRows(QModelIndex(), shown_at, shown_at)
-            self._shown.insert(shown_at, position)
-            self.endInsertRows()
+        _old, old_slot, slot = self._rows.put(item)
+        self.placed(old_slot, slot)
 
     def remove(self, integration_id: str) -> None:
         """Take out the integration with this id, if it is here."""
-        position = self._position_of(integration_id)
-        if position < 0:
+        _old, slot = self._rows.remove(integration_id)
+        self.removed(slot)
+
+    def placed(self, old_slot: int, slot: int) -> None:
+        """The rows put an integration in ``slot``, emptying ``old_slot``."""
+        self.removed(old_slot)
+        rows = self._rows
+        self._haystacks.extend([""] * (rows.slot_count() - len(self._haystacks)))
+        self._haystacks[slot] = _haystack(rows, slot)
+        at = self._insert_point(self._order, slot)
+        if self._shown is self._order:
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._order.insert(at, slot)
+            self.endInsertRows()
             return
-        row = self._shown.index(position) if position in self._shown else -1
+        self._order.insert(at, slot)
+        if self._matches(slot):
+            shown_at = self._insert_point(self._shown, slot)
+            self.beginInsertRows(QModelIndex(), shown_at, shown_at)
+            self._shown.insert(shown_at, slot)
+            self.endInsertRows()
+
+    def removed(self, slot: int) -> None:
+        """The rows emptied ``slot`` (-1: nothing to do)."""
+        if slot < 0 or slot >= len(self._haystacks):
+            return
+        row = _find(self._shown, slot)
         if row >= 0:
             self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[position], self._haystacks[position], self._ids[position]
-        filtered = self._shown is not self._order
-        self._order = _without(self._order, position)
-        self._shown = _without(self._shown, position) if filtered else self._order
+        with suppress(ValueError):
+            self._order.remove(slot)
+        if self._shown is not self._order and row >= 0:
+            self._shown.remove(slot)
+        self._haystacks[slot] = ""
         if row >= 0:
             self.endRemoveRows()
 
-    def _insert_point(self, positions: list[int], position: int) -> int:
-        """Where ``position`` goes in sorted ``positions`` (after its equals)."""
+    def _insert_point(self, slots: array[int], slot: int) -> int:
+        """Where ``slot`` goes in sorted ``slots`` (after its equals)."""
         column, order = self._sort
-        key = _SORT_KEYS[column]
-        rows = self._rows
-        wanted = key(rows[position])
+        key = self._sort_key(column)
+        wanted = key(slot)
         descending = order == Qt.SortOrder.DescendingOrder
-        low, high = 0, len(positions)
+        low, high = 0, len(slots)
         while low < high:
             middle = (low + high) // 2
-            here = key(rows[positions[middle]])
+            here = key(slots[middle])
             before = here < wanted if descending else wanted < here
             if before:
                 high = middle
@@ -299,51 +314,48 @@ class IntegrationTableModel(QAbstractTableModel):
             self._testing |= ids
         else:
             self._testing -= ids
-        for integration_id in ids:
-            self._status_changed(self.row_of(integration_id))
+        self._statuses_changed(ids)
 
     def record_test(
         self, integration_id: str, outcome: str, message: str, tested_at: datetime
     ) -> None:
         """One row's new test result, as it arrives (the store has it too)."""
         self._testing.discard(integration_id)
-        position = self._position_of(integration_id)
-        if position < 0:
-            return
-        self._rows[position] = dataclasses.replace(
-            self._rows[position],
-            last_test_outcome=outcome,
-            last_test_message=message,
-            last_tested_at=tested_at,
-        )
-        self._status_changed(self.row_of(integration_id))
+        if self._rows.set_test(integration_id, outcome, message, tested_at) >= 0:
+            self._statuses_changed([integration_id])
 
-    def _status_changed(self, row: int) -> None:
-        if row >= 0:
-            index = self.index(row, STATUS)
-            self.dataChanged.emit(index, index)
+    def tests_recorded(self, integration_ids: Iterable[str]) -> None:
+        """The rows already hold these results: show them, in one update."""
+        ids = set(integration_ids)
+        self._testing -= ids
+        self._statuses_changed(ids)
+
+    def _statuses_changed(self, ids: set[str] | list[str]) -> None:
+        if not self._shown:
+            return
+        if len(ids) > _FEW:
+            top = self.index(0, STATUS)
+            self.dataChanged.emit(top, self.index(len(self._shown) - 1, STATUS))
+            return
+        for integration_id in ids:
+            row = self.row_of(integration_id)
+            if row >= 0:
+                index = self.index(row, STATUS)
+                self.dataChanged.emit(index, index)
 
     def row_of(self, integration_id: str) -> int:
         """The row showing this integration; -1 when filtered out or unknown."""
-        position = self._position_of(integration_id)
-        if position < 0:
-            return -1
-        try:
-            return self._shown.index(position)
-        except ValueError:
-            return -1
-
-    def _position_of(self, integration_id: str) -> int:
-        try:
-            return self._ids.index(integration_id)
-        except ValueError:
-            return -1
+        slot = self._rows.slot_of(integration_id)
+        return -1 if slot < 0 else _find(self._shown, slot)
 
     def names(self) -> list[str]:
-        return [item.name for item in self._rows]
+        rows = self._rows
+        return [rows.names[slot] for slot in rows.by_name]
 
     def haystack(self, row: int) -> str:
-        return self._haystacks[self._shown[row]]
+        slot = self._shown[row]
+        kind = type_label(self._rows.providers[slot]).casefold()
+        return f"{self._haystacks[slot]}\n{kind}"
 
     # Qt's model interface -------------------------------------------------
 
@@ -358,14 +370,22 @@ class IntegrationTableModel(QAbstractTableModel):
         # answers return at once, and the roles are compared as plain ints.
         if role not in _ANSWERED or not index.isValid():
             return None
-        item = self._rows[self._shown[index.row()]]
+        slot = self._shown[index.row()]
+        column = index.column()
         if role == _DISPLAY_ROLE:
-            if index.column() == STATUS and item.id in self._testing:
-                return TESTING
-            return _DISPLAY[index.column()](item)
+            return self._display(slot, column)
+        if role == _DECORATION_ROLE:
+            return self._decoration(slot, column)
+        if role == _FOREGROUND_ROLE:
+            return self._foreground(slot, column)
+        if role == _ALIGNMENT_ROLE:
+            return Qt.AlignmentFlag.AlignCenter if column == SUBSCRIPTIONS else None
         if role == _HAYSTACK_ROLE:
-            return self._haystacks[self._shown[index.row()]]
-        return self._other_data(item, index.column(), role)
+            return self.haystack(index.row())
+        item = self._rows.integration(slot)
+        if role == _INTEGRATION_ROLE:
+            return item
+        return _tooltip(item, column)
 
     def headerData(
         self,
@@ -394,78 +414,143 @@ class IntegrationTableModel(QAbstractTableModel):
         kept = [self._shown[index.row()] for index in persistent]
         filtered = self._shown is not self._order
         self._sort = (column, order)
-        self._order = self._sorted_positions(column, order)
+        self._order = self._sorted_slots(column, order)
         self._shown = (
             self._matching(self._order, self._needle) if filtered else self._order
         )
         self._move_persistent_indexes(persistent, kept)
         self.layoutChanged.emit()
 
-    def _other_data(self, item: Integration, column: int, role: int) -> Any:
-        if role == _INTEGRATION_ROLE:
-            return item
-        if role == _TOOLTIP_ROLE:
-            return self._tooltip(item, column)
-        if role == _DECORATION_ROLE:
-            return _decoration(item, column)
-        if role == _ALIGNMENT_ROLE and column == SUBSCRIPTIONS:
-            return Qt.AlignmentFlag.AlignCenter
-        if role == _FOREGROUND_ROLE:
-            return _muted(item, column)
-        return None
+    # cells --------------------------------------------------------------
 
-    @staticmethod
-    def _tooltip(item: Integration, column: int) -> str | None:
+    def _display(self, slot: int, column: int) -> Any:
+        rows = self._rows
+        if column == NAME:
+            return rows.names[slot]
+        if column == TYPE:
+            return type_label(rows.providers[slot])
+        if column == URL:
+            return rows.urls[slot]
+        if column == USERNAME:
+            return rows.usernames[slot] or "anonymous"
         if column == SUBSCRIPTIONS:
-            return users_tooltip(item)
-        if column == NAME and item.managed:
-            return managed_tip(item)
-        if column == STATUS:
-            return status_tooltip(item)
-        if column == URL and item.insecure:
-            return INSECURE_TIP
+            return len(rows.subscriptions[slot])
+        if self._testing and rows.id_at(slot) in self._testing:
+            return TESTING
+        return self._status_text(slot)
+
+    def _status_label(self, slot: int) -> str:
+        rows = self._rows
+        return _label(rows.providers[slot], rows.usernames[slot], rows.outcomes[slot])
+
+    def _status_text(self, slot: int) -> str:
+        label = self._status_label(slot)
+        if label and self._rows.tested[slot] != NEVER:
+            when = self._rows.tested_at(slot)
+            assert when is not None
+            return f"{label} · {when_text(when)}"
+        return label
+
+    def _decoration(self, slot: int, column: int) -> Any:
+        rows = self._rows
+        if column == NAME and rows.has_flag(slot, MANAGED):
+            return icon("lock")
+        if column == URL and rows.has_flag(slot, INSECURE):
+            return kind_icon(WARNING)
+        outcome = rows.outcomes[slot]
+        if column == STATUS and outcome is not None:
+            return kind_icon(outcome_kind(outcome))
         return None
 
-    def _sorted_positions(self, column: int, order: Qt.SortOrder) -> list[int]:
-        key = _SORT_KEYS[column]
-        keys = [key(item) for item in self._rows]
+    def _foreground(self, slot: int, column: int) -> QColor | None:
+        rows = self._rows
+        if column == SUBSCRIPTIONS and not rows.subscriptions[slot]:
+            return _MUTED
+        if column == USERNAME and not rows.usernames[slot]:
+            return _MUTED
+        if column == URL and rows.has_flag(slot, INSECURE):
+            return _INSECURE
+        return None
+
+    # sorting ------------------------------------------------------------
+
+    def _sort_key(self, column: int) -> Callable[[int], Any]:
+        rows = self._rows
+        names, providers = rows.names, rows.providers
+        if column == NAME:
+            return lambda s: name_key(names[s])
+        if column == TYPE:
+            return lambda s: (type_label(providers[s]).casefold(), names[s].casefold())
+        if column == URL:
+            return lambda s: (rows.urls[s], names[s].casefold())
+        if column == USERNAME:
+            return lambda s: (rows.usernames[s].casefold(), names[s].casefold())
+        if column == SUBSCRIPTIONS:
+            return lambda s: (len(rows.subscriptions[s]), names[s].casefold())
+        return lambda s: (self._status_label(s), names[s].casefold())
+
+    def _sorted_slots(self, column: int, order: Qt.SortOrder) -> array[int]:
+        live = self._rows.by_name
         descending = order == Qt.SortOrder.DescendingOrder
-        return sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
+        if column == NAME:
+            # The rows are kept in this order (names are unique by the key).
+            return array("i", reversed(live) if descending else live)
+        key = self._sort_key(column)
+        keys = {slot: key(slot) for slot in live}
+        return array("i", sorted(live, key=keys.__getitem__, reverse=descending))
 
     def _move_persistent_indexes(
-        self, old_indexes: list[QModelIndex], positions: list[int]
+        self, old_indexes: list[QModelIndex], slots: list[int]
     ) -> None:
         if not old_indexes:
             return
-        row_of = _rows_of_positions(self._shown, set(positions))
+        row_of = _rows_of_slots(self._shown, set(slots))
         new_indexes = [
             self.index(row_of[p], index.column()) if p in row_of else QModelIndex()
-            for index, p in zip(old_indexes, positions, strict=True)
+            for index, p in zip(old_indexes, slots, strict=True)
         ]
         self.changePersistentIndexList(old_indexes, new_indexes)
 
 
-def _rows_of_positions(shown: list[int], wanted: set[int]) -> dict[int, int]:
+def _haystack(rows: IntegrationRows, slot: int) -> str:
+    """What the filter looks in: the type label is matched by provider."""
+    parts = (rows.names[slot], rows.urls[slot], rows.usernames[slot])
+    return "\n".join((*parts, *rows.subscriptions[slot])).casefold()
+
+
+def _tooltip(item: Integration, column: int) -> str | None:
+    if column == SUBSCRIPTIONS:
+        return users_tooltip(item)
+    if column == NAME and item.managed:
+        return managed_tip(item)
+    if column == STATUS:
+        return status_tooltip(item)
+    if column == URL and item.insecure:
+        return INSECURE_TIP
+    return None
+
+
+def _find(slots: array[int], slot: int) -> int:
+    try:
+        return slots.index(slot)
+    except ValueError:
+        return -1
+
+
+def _rows_of_slots(shown: array[int], wanted: set[int]) -> dict[int, int]:
     """Where each of ``wanted`` is in ``shown`` (missing when filtered out).
 
     A view holds a few persistent indexes (its current and selected rows):
-    a C-level ``list.index`` per position beats one Python pass over 100,000.
+    a C-level ``index`` per slot beats one Python pass over 100,000.
     """
     if len(wanted) > _FEW:
         return {p: row for row, p in enumerate(shown) if p in wanted}
     found = {}
     for p in wanted:
-        with suppress(ValueError):
-            found[p] = shown.index(p)
+        row = _find(shown, p)
+        if row >= 0:
+            found[p] = row
     return found
-
-
-_FEW = 8
-
-
-def _without(positions: list[int], gone: int) -> list[int]:
-    """``positions`` less ``gone``, the later ones moved down by one."""
-    return [p - (p > gone) for p in positions if p != gone]
 
 
 class IntegrationFilterProxy(QIdentityProxyModel):

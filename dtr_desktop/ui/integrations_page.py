@@ -82,6 +82,7 @@ class IntegrationsPage(QWidget):
         data.changed.connect(self._reload)
         data.integration_put.connect(self._put)
         data.integration_removed.connect(self._removed)
+        data.tests_recorded.connect(self.model.tests_recorded)
         self.docker = DockerActions(self, toolbar)
         _reserve_a_line(self.docker.status)
         self.registry = RegistryActions(self)
@@ -293,7 +294,7 @@ class IntegrationsPage(QWidget):
     def _reload(self) -> None:
         keep = self._select_after or _id_of(self.selected())
         self._select_after = None
-        self.model.set_integrations(self.data.integrations)
+        self.model.set_rows(self.data.integrations)
         if keep:
             self.select(keep)
         self._update_page()
@@ -312,17 +313,17 @@ class IntegrationsPage(QWidget):
         self._update_page()
         self._update_buttons()
 
-    def _put(self, item: Integration) -> None:
+    def _put(self, item: Integration, old_slot: int, slot: int) -> None:
         """One integration added or edited: only its row changes."""
         keep = self._select_after or _id_of(self.selected())
         self._select_after = None
-        self.model.put(item)
+        self.model.placed(old_slot, slot)
         if keep:
             self.select(keep)
         self._row_count_changed()
 
-    def _removed(self, integration_id: str) -> None:
-        self.model.remove(integration_id)
+    def _removed(self, _integration_id: str, slot: int) -> None:
+        self.model.removed(slot)
         self._row_count_changed()
 
     def _row_count_changed(self) -> None:
