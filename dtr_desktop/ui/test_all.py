@@ -1,8 +1,10 @@
-"""Test all: every integration tested at once, each row updated as it ends.
+"""Test all: every integration tested at once, the rows filled in as tests end.
 
 The service tests the integrations concurrently on one worker and calls
-back as each one finishes; those callbacks cross to the GUI thread through
-a queued signal, so the table fills in while the window keeps working.
+back as each one finishes. Those callbacks only queue the result; a short
+timer on the GUI thread applies what arrived in one batch (one model
+update, one progress step), so a run of many fast tests never holds the
+event loop once per result.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -30,17 +32,39 @@ if TYPE_CHECKING:
     from dtr_desktop.services.registry_checks import ConnectionReport, RegistryChecks
     from dtr_desktop.ui.account_data import AccountData
 
+    Arrived = tuple[int, int, Integration, ConnectionReport]
+
 log = logging.getLogger(__name__)
 
+#: How often results that arrived are shown while Test all runs. Short
+#: enough to look live, long enough that the rows change a few at a time.
+BATCH_MS = 40
 
-class _ProgressRelay(QObject):
-    """Emitted on the worker thread, delivered on the GUI thread."""
 
-    progressed = Signal(int, int, object, object)
+class _Arrivals:
+    """Results handed over by the worker thread, taken in turns by the GUI."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: list[Arrived] = []
+
+    def add(
+        self, done: int, total: int, item: Integration, report: ConnectionReport
+    ) -> None:
+        with self._lock:
+            self._items.append((done, total, item, report))
+
+    def take(self) -> list[Arrived]:
+        with self._lock:
+            items, self._items = self._items, []
+        return items
 
 
 class TestAllRun(QObject):
-    """One Test all at a time; ``finished`` carries how many were tested."""
+    """One Test all at a time; ``finished`` carries how many were tested.
+
+    ``progressed`` follows each batch of results shown (the count so far).
+    """
 
     progressed = Signal(int, int)
     finished = Signal(int)
@@ -58,8 +82,10 @@ class TestAllRun(QObject):
         self._model = model
         self._data = data
         self._cancel: threading.Event | None = None
-        self._relay = _ProgressRelay(self)
-        self._relay.progressed.connect(self._one_done)
+        self._arrivals = _Arrivals()
+        self._timer = QTimer(self)
+        self._timer.setInterval(BATCH_MS)
+        self._timer.timeout.connect(self._show_arrived)
         self._waiting: set[str] = set()
 
     def is_running(self) -> bool:
@@ -70,15 +96,14 @@ class TestAllRun(QObject):
             return
         self._waiting = set(integration_ids)
         self._model.set_testing(self._waiting, True)
-        emit = self._relay.progressed.emit
+        # Each run its own queue: a cancelled run's late results go nowhere.
+        arrivals = self._arrivals = _Arrivals()
 
         def run(checks: RegistryChecks, cancel: threading.Event) -> object:
-            return checks.test_all(
-                progress=emit,
-                cancel=cancel,
-            )
+            return checks.test_all(progress=arrivals.add, cancel=cancel)
 
         self._cancel = self._calls.start(run, self._all_done, self._broke)
+        self._timer.start()
         log.info("test all: %d integrations", len(self._waiting))
 
     def cancel(self) -> None:
@@ -88,28 +113,36 @@ class TestAllRun(QObject):
         self._end()
         self.finished.emit(-1)
 
-    def _one_done(
-        self, done: int, total: int, item: Integration, report: ConnectionReport
-    ) -> None:
-        if self._cancel is None:
+    def _show_arrived(self) -> None:
+        arrived = self._arrivals.take()
+        if not arrived or self._cancel is None:
             return
-        self._waiting.discard(item.id)
-        result = (item.id, report.outcome.value, report.message, report.tested_at)
-        self._model.record_test(*result)
+        results = [
+            (item.id, report.outcome.value, report.message, report.tested_at)
+            for _done, _total, item, report in arrived
+        ]
+        self._waiting.difference_update(result[0] for result in results)
         if self._data is not None:
-            # The lists keep the result too, so no reload is needed afterwards.
-            self._data.record_test(*result)
+            # The lists and the table share the rows: one update shows them all.
+            self._data.record_tests(results)
+        else:
+            for result in results:
+                self._model.record_test(*result)
+        done, total, _item, _report = arrived[-1]
         self.progressed.emit(done, total)
 
     def _all_done(self, reports: dict[str, ConnectionReport]) -> None:
+        self._show_arrived()
         self._end()
         self.finished.emit(len(reports))
 
     def _broke(self, error: Exception) -> None:
+        self._show_arrived()
         self._end()
         self.failed.emit(user_message(error))
 
     def _end(self) -> None:
+        self._timer.stop()
         self._cancel = None
         self._model.set_testing(self._waiting, False)
         self._waiting = set()
