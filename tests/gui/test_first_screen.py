@@ -134,3 +134,15 @@ def test_quit_closes_the_window(open_window: OpenWindow) -> None:
     action.trigger()
 
     assert not window.isVisible()
+
+
+def test_account_settings_is_prepared_after_start_without_being_asked(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    add_integration(services, "Hub")
+    window = open_window()
+
+    qtbot.waitUntil(lambda: window.stack.count() == 2)  # its page was added
+    window.show_account_settings("integrations")
+    assert window.account.isVisible()
+    assert window.account.integrations.model.rowCount() == 1
