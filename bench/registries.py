@@ -178,8 +178,22 @@ def _p6_window(window: dict[str, Any], service: dict[str, Any]) -> Row:
             f"the same through the service alone: Test all {service_all.describe()}"
             f", one test {service_one.describe()}, {service['failed']} of "
             f"{service['tested']} failed",
+            _cpu_note(service["cpu"]),
         ),
     )
+
+
+def _cpu_note(runs: list[dict[str, float]]) -> str:
+    """Where the CPU of a Test all went: this process, the servers, the keyring."""
+    parts = []
+    for name, what in (
+        ("ours", "the testing process"),
+        ("registries", "the registries, token service and proxies"),
+        ("keyring", "gnome-keyring"),
+    ):
+        spent = Sample(tuple(run.get(name, 0.0) for run in runs))
+        parts.append(f"{what} {spent.median:.0f} ms")
+    return "CPU per Test all through the service (median): " + ", ".join(parts)
 
 
 def _p6_far(found: dict[str, Any]) -> Row:
@@ -197,5 +211,6 @@ def _p6_far(found: dict[str, Any]) -> Row:
             "delay every chunk 10 ms each way (a 20 ms round trip), so waiting "
             "on the network, not Python, dominates as with real registries; "
             f"{found['failed']} of {found['tested']} tests failed",
+            _cpu_note(found["cpu"]),
         ),
     )
