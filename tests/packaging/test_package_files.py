@@ -98,3 +98,14 @@ def test_the_installers_ship_the_same_programs() -> None:
         assert f'"{program}"' in spec
         assert program in build and f"/{program}" in mac
     assert 'store" / "migrations"' in spec and 'copy_metadata("keyring")' in spec
+
+
+def test_the_linux_helper_hands_over_to_the_app_by_the_flag_the_app_reads() -> None:
+    entries = ROOT / "packaging" / "entry"
+    spec = (ROOT / "packaging" / "dtr-desktop.spec").read_text()
+    quick = (entries / "credential_helper_quick_main.py").read_text()
+    app = (entries / "dtr_desktop_main.py").read_text()
+    flag = 'HELPER_FLAG = "--credential-helper"'
+    assert flag in quick and flag in app
+    assert 'FULL_PROGRAM = "dtr-desktop"' in quick
+    assert '"credential_helper_quick_main.py"' in spec
