@@ -513,3 +513,31 @@ def test_cookies_a_registry_sets_are_never_sent_back(serve, test_pki) -> None:
     assert (first.outcome, second.outcome) == (Outcome.OK, Outcome.OK)
     assert len(registry.requests) == 4
     assert all("cookie" not in r.headers for r in registry.requests)
+
+
+def test_a_failed_ping_is_not_shared(serve, test_pki) -> None:
+    """A registry's passing trouble fails one test, not every test after it."""
+    from dtr_desktop.registry.client import SharedPings
+
+    login = basic_registry(USER, PASSWORD)
+    pings: list[Recorded] = []
+
+    def route(request: Recorded) -> Answer:
+        if request.authorization is None:
+            pings.append(request)
+            if len(pings) == 1:
+                return registry_json(503, {"errors": [{"code": "UNAVAILABLE"}]})
+        return login(request)
+
+    registry = serve(route)
+    target = trusted(registry.url, test_pki)
+    shared = SharedPings()
+
+    reports = [run_connection_test(target, LOGIN, pings=shared) for _ in range(3)]
+
+    assert [r.outcome for r in reports] == [
+        Outcome.SERVER_ERROR,
+        Outcome.OK,
+        Outcome.OK,
+    ]
+    assert len(pings) == 2, "the second test asked again; the third shared it"
