@@ -231,10 +231,36 @@ def _picks_secret_service(data_dir: Path) -> bool:
         return False
     if importlib.util.find_spec("secretstorage") is None:
         return False
-    from importlib.metadata import entry_points
+    return not _other_backends_installed()
 
-    backends = entry_points(group="keyring.backends")
-    return all(each.value.startswith("keyring.backends.") for each in backends)
+
+def _other_backends_installed() -> bool:
+    """Whether a package other than keyring registers a keyring backend.
+
+    Read from the installed packages' ``entry_points.txt`` directly:
+    ``importlib.metadata`` loads 66 modules (~4.4 MB) to answer the same.
+    """
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")) and _registers_backend(
+                os.path.join(folder or ".", name)
+            ):
+                return True
+    return False
+
+
+def _registers_backend(package: str) -> bool:
+    if os.path.basename(package).split("-")[0].lower() == "keyring":
+        return False
+    try:
+        with open(os.path.join(package, "entry_points.txt"), encoding="utf-8") as file:
+            return "[keyring.backends]" in file.read()
+    except OSError:
+        return False
 
 
 def _keyring_configured() -> bool:

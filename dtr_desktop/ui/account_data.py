@@ -189,9 +189,6 @@ class AccountData(QObject):
         )
 
     def _check_keyring(self) -> None:
-        # Python's source-line cache holds every file PySide6's import hook
-        # read while the window started (~3-5 MB); tracebacks re-read them.
-        linecache.clearcache()
         secrets = self.services.secrets
         check = getattr(secrets, "check_at_start", None)
         if callable(check):
@@ -212,13 +209,20 @@ class AccountData(QObject):
     def _failed_to_open(self, error: Exception) -> None:
         self.open_failed.emit(user_message(error))
 
+    def _started(self) -> None:
+        """The window's start-up is over: the lists are in, the keyring checked."""
+        self.keyring_checked = True
+        # Python's source-line cache holds every file PySide6's import hook
+        # read while the window started (~3-5 MB); a traceback re-reads one.
+        linecache.clearcache()
+
     def _reload_failed(self, error: Exception) -> None:
         log.warning("reloading the account failed: %s", type(error).__name__)
 
     def _keyring_works(self, _none: object) -> None:
-        self.keyring_checked = True
+        self._started()
         self.keyring_ok.emit()
 
     def _keyring_failed(self, error: Exception) -> None:
-        self.keyring_checked = True
+        self._started()
         self.keyring_problem.emit(user_message(error))
