@@ -76,7 +76,6 @@ class MainWindow(QMainWindow):
         self._current = state.read_text(settings, state.SUBSCRIPTION) or None
         self.setWindowTitle("DTR Desktop")
         self.setWindowIcon(icon("dtr-desktop"))
-        self.subscription_view = SubscriptionView(self.data, self.prompter)
         self._account: AccountSettings | None = None
         self._policy_banner: PolicyBanner | None = None
         self.quit_action: QAction | None = None
@@ -172,7 +171,10 @@ class MainWindow(QMainWindow):
     # building -----------------------------------------------------------
 
     def _build(self) -> None:
+        # Parents first: a widget moved into a new parent after it was
+        # polished (the tab bar measures its tabs) is polished again.
         central = QWidget()
+        self.setCentralWidget(central)
         layout = self._central_layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -186,9 +188,9 @@ class MainWindow(QMainWindow):
         banner_row.addWidget(self.banner)
         layout.addLayout(banner_row)
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.subscription_view)
         layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self.subscription_view = SubscriptionView(self.data, self.prompter, self.stack)
+        self.stack.addWidget(self.subscription_view)
 
     def _build_account(self) -> AccountSettings:
         from dtr_desktop.ui.account_settings import AccountSettings

@@ -129,20 +129,22 @@ class SubscriptionView(QWidget):
         self._settings: SubscriptionSettings | None = None
         self._settings_splitter: QByteArray | None = None
         self._no_subscription: EmptyState | None = None
+        # Parents first, tabs last: the tab bar is polished when it measures
+        # its tabs, and would be polished again with each move to a parent.
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack)
         self.title = QLabel()
         self.title.setObjectName("PageTitle")
-        self.dashboard = DashboardTab()
-        self.dashboard.manage_integrations.connect(self.show_integrations_settings)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.stack.addWidget(self._subscription_page())
+        self.dashboard = DashboardTab()
+        self.dashboard.manage_integrations.connect(self.show_integrations_settings)
         self.tabs.addTab(self.dashboard, "Dashboard")
         self.tabs.addTab(self._settings_tab(), "Settings")
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self._subscription_page())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
 
     @property
     def settings(self) -> SubscriptionSettings:
