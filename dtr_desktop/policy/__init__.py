@@ -1,26 +1,29 @@
 """The administrator's policy file: reading it, checking drafts, applying it.
 
 Knows nothing of Qt. The services call it; the window shows its results.
-Applying needs the SQLAlchemy ORM, so ``apply`` is imported on first use:
-finding and reading the file stays cheap for commands that start often.
+Only where the file lives is loaded with the package: every command looks
+for the file at start, and most machines have none, so the model, the
+parser (with ``tomllib``) and the checks load on first use, and ``apply``
+(which needs the SQLAlchemy ORM) likewise.
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from dtr_desktop.policy.errors import PolicyError, PolicyViolation, Problem
-from dtr_desktop.policy.hosts import host_allowed, rule_violations
 from dtr_desktop.policy.location import POLICY_ENV, policy_path
-from dtr_desktop.policy.model import (
-    HostPattern,
-    ManagedIntegration,
-    ManagedSubscription,
-    Policy,
-    Rules,
-)
-from dtr_desktop.policy.parse import parse_policy, read_policy
 
 if TYPE_CHECKING:
     from dtr_desktop.policy.apply import ApplyReport, apply_policy
+    from dtr_desktop.policy.errors import PolicyError, PolicyViolation, Problem
+    from dtr_desktop.policy.hosts import host_allowed, rule_violations
+    from dtr_desktop.policy.model import (
+        HostPattern,
+        ManagedIntegration,
+        ManagedSubscription,
+        Policy,
+        Rules,
+    )
+    from dtr_desktop.policy.parse import parse_policy, read_policy
 
 __all__ = [
     "POLICY_ENV",
@@ -41,10 +44,27 @@ __all__ = [
     "rule_violations",
 ]
 
+# The module under dtr_desktop.policy that defines each name loaded on use.
+_DEFINED_IN = {
+    "ApplyReport": "apply",
+    "apply_policy": "apply",
+    "PolicyError": "errors",
+    "PolicyViolation": "errors",
+    "Problem": "errors",
+    "host_allowed": "hosts",
+    "rule_violations": "hosts",
+    "HostPattern": "model",
+    "ManagedIntegration": "model",
+    "ManagedSubscription": "model",
+    "Policy": "model",
+    "Rules": "model",
+    "parse_policy": "parse",
+    "read_policy": "parse",
+}
+
 
 def __getattr__(name: str) -> Any:
-    if name in ("ApplyReport", "apply_policy"):
-        from dtr_desktop.policy import apply
-
-        return getattr(apply, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = _DEFINED_IN.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{module}"), name)
