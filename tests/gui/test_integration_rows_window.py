@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from pytestqt.qtbot import QtBot
@@ -57,3 +58,22 @@ def test_many_results_recorded_at_once_reach_the_rows_and_the_lists(
     beta = page.data.integration(second.id)
     assert beta is not None and beta.last_test_message == "No."
     assert beta.last_tested_at == when
+
+
+def test_an_edit_while_filtering_and_after_clearing_lands_where_it_matches(
+    open_window: OpenWindow, services: Services
+) -> None:
+    add_integration(services, "Alpha")
+    beta = add_integration(services, "Beta")
+    page = _page(open_window())
+    page.set_filter("alp")
+
+    page.data.put_integration(dataclasses.replace(beta, name="Alpine"))
+    shown = [page.proxy.integration_at(r).name for r in range(page.proxy.rowCount())]
+    assert shown == ["Alpha", "Alpine"]
+
+    page.set_filter("")
+    page.data.drop_integration(beta.id)
+    page.set_filter("alp")
+    assert page.proxy.rowCount() == 1
+    assert page.proxy.integration_at(0).name == "Alpha"
