@@ -167,6 +167,7 @@ class IntegrationTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows = IntegrationRows()
         self._haystacks: list[str] | None = None
+        self._providers: set[str] | None = None  # every provider in the rows
         self._order = array("i")
         self._shown = self._order
         self._needle = ""
@@ -183,6 +184,7 @@ class IntegrationTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = rows
         self._haystacks = None
+        self._providers = None
         self._order = self._sorted_slots(*self._sort)
         self._shown = self._matching(self._order, self._needle)
         self.endResetModel()
@@ -235,15 +237,19 @@ class IntegrationTableModel(QAbstractTableModel):
     def _prepared_haystacks(self) -> list[str]:
         if self._haystacks is None:
             rows = self._rows
-            self._haystacks = haystacks = [""] * rows.slot_count()
-            for slot in rows.by_name:
-                haystacks[slot] = _haystack(rows, slot)
+            columns = (rows.names, rows.urls, rows.usernames, rows.subscriptions)
+            # One pass over the columns (~50 ms for 100,000; a call per slot
+            # took twice that). Dropped slots get one too, never searched.
+            self._haystacks = [_joined(*each) for each in zip(*columns, strict=True)]
         return self._haystacks
 
     def _providers_matching(self, needle: str) -> frozenset[str]:
         """The providers whose type label contains ``needle``."""
-        providers = set(self._rows.providers)
-        return frozenset(p for p in providers if needle in type_label(p).casefold())
+        if self._providers is None:  # a set over 100,000 rows takes ~1 ms
+            self._providers = set(self._rows.providers)
+        return frozenset(
+            p for p in self._providers if needle in type_label(p).casefold()
+        )
 
     def _matches(self, slot: int) -> bool:
         needle = self._needle
@@ -267,6 +273,8 @@ class IntegrationTableModel(QAbstractTableModel):
         """The rows put an integration in ``slot``, emptying ``old_slot``."""
         self.removed(old_slot)
         rows = self._rows
+        if self._providers is not None:
+            self._providers.add(rows.providers[slot])
         haystacks = self._haystacks
         if haystacks is not None:
             haystacks.extend([""] * (rows.slot_count() - len(haystacks)))
@@ -527,8 +535,18 @@ class IntegrationTableModel(QAbstractTableModel):
 
 def _haystack(rows: IntegrationRows, slot: int) -> str:
     """What the filter looks in: the type label is matched by provider."""
-    parts = (rows.names[slot], rows.urls[slot], rows.usernames[slot])
-    return "\n".join((*parts, *rows.subscriptions[slot])).casefold()
+    return _joined(
+        rows.names[slot],
+        rows.urls[slot],
+        rows.usernames[slot],
+        rows.subscriptions[slot],
+    )
+
+
+def _joined(name: str, url: str, username: str, users: tuple[str, ...]) -> str:
+    if users:
+        return "\n".join((name, url, username, *users)).casefold()
+    return f"{name}\n{url}\n{username}".casefold()
 
 
 def _tooltip(item: Integration, column: int) -> str | None:
