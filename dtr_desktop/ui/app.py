@@ -18,7 +18,7 @@ from dtr_desktop.ui.display import display_problem
 log = logging.getLogger(__name__)
 
 #: Set to 1 by the start-up benchmark (bench/): print ``painted MONOTONIC
-#: RSS_KB`` at the main window's first paint event, then quit.
+#: RSS_KB CPU_MS`` at the main window's first paint event, then quit.
 EXIT_AFTER_PAINT_ENV = "DTR_DESKTOP_EXIT_AFTER_PAINT"
 
 
@@ -112,7 +112,7 @@ def _forward_qt_messages(verbose: bool) -> None:
 
 
 def _exit_after_first_paint(window: object) -> None:
-    """Report the moment of the first paint and its resident memory, then quit."""
+    """Report the moment of the first paint, resident memory and CPU, then quit."""
     import time
 
     from PySide6.QtCore import QEvent, QObject, QTimer
@@ -124,9 +124,10 @@ def _exit_after_first_paint(window: object) -> None:
     class _Reporter(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
-                moment = time.monotonic()
+                moment, cpu_ms = time.monotonic(), time.process_time() * 1000
                 target.removeEventFilter(self)
-                print(f"painted {moment:.6f} {_resident_kb()}", flush=True)
+                resident = _resident_kb()
+                print(f"painted {moment:.6f} {resident} {cpu_ms:.1f}", flush=True)
                 QTimer.singleShot(0, QApplication.quit)
             return False
 
