@@ -195,7 +195,8 @@ class MainWindow(QMainWindow):
     def _build_account(self) -> AccountSettings:
         from dtr_desktop.ui.account_settings import AccountSettings
 
-        account = AccountSettings(self.data, self.prompter)
+        # Built inside the stack it joins, not moved there afterwards.
+        account = AccountSettings(self.data, self.prompter, self.stack)
         index = self.stack.addWidget(account)
         assert index == ACCOUNT_PAGE
         account.integrations.open_subscription_settings.connect(
