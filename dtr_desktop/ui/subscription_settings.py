@@ -208,22 +208,24 @@ class SubscriptionSettings(QWidget):
         self, data: AccountData, prompter: Prompter, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.sidebar = sidebar(self.SECTIONS)
-        self.integrations = SubscriptionIntegrationsPage(data, prompter)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.integrations)
-        self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
+        # Parents first: a polished widget moved into a new parent is
+        # polished again, with the application style sheet.
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("SubscriptionSettingsSplitter")
+        layout.addWidget(self.splitter)
+        self.sidebar = sidebar(self.SECTIONS)
         self.splitter.addWidget(sidebar_column("Subscription settings", self.sidebar))
+        self.pages = QStackedWidget()
         self.splitter.addWidget(self.pages)
+        self.integrations = SubscriptionIntegrationsPage(data, prompter, self.pages)
+        self.pages.addWidget(self.integrations)
+        self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([200, 800])
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.splitter)
 
 
 def _attached_item(item: Integration) -> QListWidgetItem:

@@ -191,10 +191,10 @@ class SubscriptionView(QWidget):
 
     def _settings_tab(self) -> QWidget:
         """The Settings tab's page; its content is added when first shown."""
-        page = QWidget()
-        self._settings_layout = QVBoxLayout(page)
+        self._settings_page = QWidget()
+        self._settings_layout = QVBoxLayout(self._settings_page)
         self._settings_layout.setContentsMargins(0, 0, 0, 0)
-        return page
+        return self._settings_page
 
     def _tab_shown(self, index: int) -> None:
         if index == SETTINGS:
@@ -203,7 +203,7 @@ class SubscriptionView(QWidget):
     def _build_settings(self) -> SubscriptionSettings:
         from dtr_desktop.ui.subscription_settings import SubscriptionSettings
 
-        settings = SubscriptionSettings(self.data, self.prompter)
+        settings = SubscriptionSettings(self.data, self.prompter, self._settings_page)
         self._settings_layout.addWidget(settings)
         settings.show()
         settings.integrations.open_account_integrations.connect(
