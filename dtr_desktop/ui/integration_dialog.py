@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QFrame,
@@ -277,6 +278,8 @@ class IntegrationDialog(QDialog):
         room = self._room()
         self.setMaximumSize(room.size())
         content = self.form_body
+        # Layouts learn of a just-hidden result through posted requests.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         inner = self.form_scroll.viewport().width() or content.sizeHint().width()
         wanted = content.heightForWidth(inner)
         if wanted < 0:
