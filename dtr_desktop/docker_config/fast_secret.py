@@ -191,7 +191,10 @@ def _read(connection: BusConnection, service: str, username: str) -> str | None:
     (and the helper asks keyring) where a property read aborts the daemon.
     ``GetSecrets`` leaves out the secrets of locked items, so a missing
     answer means keyring would have to unlock (and perhaps prompt):
-    ``NeedsKeyring``.
+    ``NeedsKeyring``. The session is not closed with a call of its own: the
+    service ends it with the connection, as it does for keyring (whose
+    secretstorage never closes one), and each round trip to a daemon that
+    shares a busy machine costs several milliseconds.
     """
     from dtr_desktop.docker_config.dbus_wire import Call
 
@@ -211,12 +214,9 @@ def _read(connection: BusConnection, service: str, username: str) -> str | None:
     (_, session) = connection.call(
         Call(_SECRETS, _SERVICE_PATH, _SERVICE + ".OpenSession", "sv", _PLAIN)
     )
-    try:
-        (secrets,) = connection.call(
-            Call(_SECRETS, _SERVICE_PATH, _GET_SECRETS, "aoo", ([paths[0]], session))
-        )
-    finally:
-        connection.call(Call(_SECRETS, session, _PREFIX + "Session.Close"))
+    (secrets,) = connection.call(
+        Call(_SECRETS, _SERVICE_PATH, _GET_SECRETS, "aoo", ([paths[0]], session))
+    )
     return _secret_value(secrets, paths[0])
 
 
