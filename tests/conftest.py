@@ -88,3 +88,16 @@ def services(data_dir: Path) -> Iterator[Services]:
     opened = Services(data_dir)
     yield opened
     opened.close()
+
+
+def path_without_helper() -> str:
+    """The system's program folders, less any holding an installed helper.
+
+    A machine with the dtr-desktop package installed has the helper in
+    /usr/bin; tests of "the helper is not on PATH" must not find that one.
+    """
+    folders = ("/usr/local/bin", "/usr/bin", "/bin")
+    kept = [
+        f for f in folders if not (Path(f) / "docker-credential-dtr-desktop").exists()
+    ]
+    return os.pathsep.join(kept)

@@ -13,11 +13,12 @@ from pytestqt.qtbot import QtBot
 from dtr_desktop.services import Services
 from dtr_desktop.services.docker_interop import HELPER_PROGRAM
 from dtr_desktop.ui.docker_actions import LINK_TEXT
+from tests.conftest import path_without_helper
 from tests.gui.conftest import OpenWindow, add_integration
 from tests.gui.test_docker_window import docker_actions, toggle
 
 Button = QMessageBox.StandardButton
-SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+SYSTEM_PATH = path_without_helper()
 
 
 def test_use_with_docker_offers_to_link_the_helper_then_works(

@@ -24,10 +24,11 @@ from dtr_desktop.services.docker_interop import (
     HelperNotOnPath,
     ImportChoice,
 )
+from tests.conftest import path_without_helper
 
 DTR_DESKTOP = str(Path(sys.executable).with_name("dtr-desktop"))
 INSTALLED = Path(sysconfig.get_path("scripts")) / HELPER_PROGRAM
-SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+SYSTEM_PATH = path_without_helper()
 
 
 @pytest.fixture
