@@ -20,9 +20,12 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-from dtr_desktop.domain.values import Integration
+if TYPE_CHECKING:
+    # Imported when a row is first asked for: the window's first screen
+    # holds an empty list, and values (dataclasses, inspect) cost ~9 ms.
+    from dtr_desktop.domain.values import Integration
 
 INSECURE, MANAGED, LOCKED = 1, 2, 4
 NEVER = -(1 << 63)  # no test yet, in ``tested``
@@ -50,7 +53,7 @@ def flags_of(item: Integration) -> int:
     )
 
 
-class IntegrationRows(Sequence[Integration]):
+class IntegrationRows(Sequence["Integration"]):
     """Listed integrations (the lists' fields only), sorted by name.
 
     As a sequence it yields ``Integration`` values in name order, with the
@@ -153,6 +156,8 @@ class IntegrationRows(Sequence[Integration]):
 
     def integration(self, slot: int) -> Integration:
         """The value in a slot (the lists' fields only)."""
+        from dtr_desktop.domain.values import Integration
+
         id_ = self.id_at(slot)
         flags = self.flags[slot]
         return Integration(
