@@ -1,0 +1,155 @@
+"""Attacks on the Integrations table's column-wise rows through the real window.
+
+Each change goes through the real services and then through the window's
+lists, as Add, Edit and Delete do. After every step the table must show what
+a freshly loaded table shows with the same sort and filter, and the selected
+integration must stay selected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from dtr_desktop.domain.values import Integration, IntegrationDraft
+from dtr_desktop.services import Services
+from dtr_desktop.ui.integration_model import HEADERS, STATUS, IntegrationTableModel
+from dtr_desktop.ui.integrations_page import IntegrationsPage
+from dtr_desktop.ui.main_window import MainWindow
+from tests.gui.conftest import OpenWindow, wait_idle
+
+NAMES = (
+    "alpha",
+    "Ålpha accent",
+    "ＡＬＰＨＡ wide",
+    "😀 alpha emoji",
+    "  alpha spaced  ",
+    "Z" * 64,
+    "beta",
+)
+
+
+def _draft(name: str, **changes: object) -> IntegrationDraft:
+    values: dict[str, object] = {
+        "name": name,
+        "provider": "registry",
+        "url": f"https://127.0.0.1:1/{len(name)}",
+        "username": "ci-bot",
+    }
+    values.update(changes)
+    return IntegrationDraft(**values)  # type: ignore[arg-type]
+
+
+def _page(window: MainWindow) -> IntegrationsPage:
+    window.show_account_settings("integrations")
+    return window.account.integrations
+
+
+def _shown(page: IntegrationsPage) -> list[str]:
+    return [page.proxy.integration_at(r).id for r in range(page.proxy.rowCount())]
+
+
+def _expected(services: Services, page: IntegrationsPage) -> list[str]:
+    fresh = IntegrationTableModel()
+    fresh.set_rows(services.integrations.rows())
+    fresh.sort(*page.model._sort)
+    fresh.set_filter_text(page.model.filter_text())
+    return [fresh.integration_at(r).id for r in range(fresh.rowCount())]
+
+
+def _check(services: Services, page: IntegrationsPage, selected: str | None) -> None:
+    assert _shown(page) == _expected(services, page)
+    listed = {i.id: i for i in page.data.integrations}
+    stored = {i.id: i.name for i in services.integrations.list()}
+    assert {key: item.name for key, item in listed.items()} == stored
+    chosen = page.selected()
+    if selected is not None and selected in _shown(page):
+        assert chosen is not None and chosen.id == selected
+
+
+def _edit(
+    services: Services, page: IntegrationsPage, item: Integration, **changes: object
+) -> Integration:
+    draft = dataclasses.replace(
+        services.integrations.get_by_id(item.id).draft(), **changes
+    )
+    edited = services.integrations.edit(item.id, draft)
+    page._select_after = edited.id
+    page.data.put_integration(edited)
+    return edited
+
+
+@pytest.mark.parametrize("column", range(len(HEADERS)))
+@pytest.mark.parametrize(
+    "order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder]
+)
+@pytest.mark.parametrize("needle", ["", "alpha"])
+def test_changes_land_where_a_fresh_table_puts_them(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    services: Services,
+    *,
+    column: int,
+    order: Qt.SortOrder,
+    needle: str,
+) -> None:
+    items = [services.integrations.add(_draft(n), "pw") for n in NAMES[:4]]
+    window = open_window()
+    page = _page(window)
+    page.table.sortByColumn(column, order)
+    page.set_filter(needle)
+    page.select(items[1].id)
+    keep = items[1].id
+    _check(services, page, keep)
+
+    for name in NAMES[4:]:
+        added = services.integrations.add(_draft(name), "pw")
+        page.data.put_integration(added)
+        items.append(added)
+        _check(services, page, keep)
+
+    renamed = _edit(services, page, items[0], name="omega")
+    keep = renamed.id
+    _check(services, page, keep)
+    _edit(services, page, items[2], name="ｂｅｔａ2")
+    keep = items[2].id
+    _check(services, page, keep)
+    _edit(services, page, items[5], username="zed", url="https://127.0.0.1:2")
+    _check(services, page, items[5].id)
+    _edit(services, page, items[5], name="ALPHA 2")
+    _check(services, page, items[5].id)
+
+    services.integrations.delete(items[3].id)
+    page.data.drop_integration(items[3].id)
+    _check(services, page, items[5].id)
+    page.set_filter("")
+    _check(services, page, items[5].id)
+    wait_idle(qtbot, window)
+
+
+@pytest.mark.parametrize(
+    "order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder]
+)
+def test_test_results_keep_a_status_sorted_table_sorted(
+    qtbot: QtBot, open_window: OpenWindow, services: Services, order: Qt.SortOrder
+) -> None:
+    items = [services.integrations.add(_draft(n), "pw") for n in ("a", "b", "c")]
+    window = open_window()
+    page = _page(window)
+    page.table.sortByColumn(STATUS, order)
+    when = datetime(2026, 1, 2, 3, 4)
+
+    page.data.record_tests([(items[1].id, "bad-credentials", "No.", when)])
+    page.data.record_tests([(items[2].id, "ok", "Yes.", when)])
+    added = services.integrations.add(_draft("d"), "pw")
+    page.data.put_integration(added)
+
+    fresh = IntegrationTableModel()
+    fresh.set_rows(page.data.integrations)
+    fresh.sort(STATUS, order)
+    assert _shown(page) == [fresh.integration_at(r).id for r in range(fresh.rowCount())]
+    wait_idle(qtbot, window)
