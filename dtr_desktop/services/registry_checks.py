@@ -328,8 +328,11 @@ class RegistryChecks:
         are read. How long those pings took sets how many tests run at once
         (``NEAR_AT_ONCE``, or up to ``max_workers`` for far registries).
         ``progress`` runs in the calling thread. When ``cancel`` is set,
-        unfinished tests are dropped and those finished are returned.
+        unfinished tests are dropped and those finished are returned. A result
+        is not recorded for an integration edited while the run went on (it
+        tested the values read when the run started).
         """
+        started = _now()
         integrations = self._services.integrations.list()
         reports: dict[str, ConnectionReport] = {}
         workers = max(1, max_workers)
@@ -359,13 +362,15 @@ class RegistryChecks:
                     if progress is not None:
                         progress(len(reports), len(integrations), integration, report)
             finally:
-                self._record_all(reports)
+                self._record_all(reports, started)
         return reports
 
-    def _record_all(self, reports: dict[str, ConnectionReport]) -> None:
+    def _record_all(
+        self, reports: dict[str, ConnectionReport], started: datetime
+    ) -> None:
         """One transaction (one statement) for every result.
 
-        An integration deleted while Test all ran is skipped.
+        An integration deleted or edited since ``started`` is skipped.
         """
         from dtr_desktop.store.queries import IntegrationStore
 
@@ -373,9 +378,13 @@ class RegistryChecks:
             return
         results = {key: report.as_test_result() for key, report in reports.items()}
         with self._services.session() as session:
-            gone = IntegrationStore(session).record_tests(results)
-        for integration_id in sorted(gone):
-            log.info("integration %s was deleted during Test all", integration_id)
+            skipped = IntegrationStore(session).record_tests(results, started)
+        for integration_id in sorted(skipped):
+            log.info(
+                "integration %s was edited or deleted during Test all; its result "
+                "is not recorded",
+                integration_id,
+            )
 
     def _test_one(
         self,

@@ -189,18 +189,25 @@ class IntegrationStore:
         row.last_test_message = result.message
         row.last_tested_at = result.tested_at
 
-    def record_tests(self, results: Mapping[str, TestResult]) -> set[str]:
-        """Many results in one statement; the ids no longer stored come back.
+    def record_tests(
+        self, results: Mapping[str, TestResult], unchanged_since: datetime | None = None
+    ) -> set[str]:
+        """Many results in one statement; the ids not recorded come back.
 
-        Loading each row to change it (``record_test``) cost ~0.4 ms per
-        result at the end of Test all.
+        With ``unchanged_since``, an integration edited after that time is
+        skipped: its result is of values it no longer has. Loading each row
+        to change it (``record_test``) cost ~0.4 ms per result at the end of
+        Test all.
         """
         if not results:
             return set()
         table = cast(Table, IntegrationRow.__table__)
+        tested = table.c.id == bindparam("tested_id")
+        if unchanged_since is not None:
+            tested = tested & (table.c.updated_at <= unchanged_since)
         statement = (
             update(table)
-            .where(table.c.id == bindparam("tested_id"))
+            .where(tested)
             .values(
                 last_test_outcome=bindparam("outcome"),
                 last_test_message=bindparam("message"),
@@ -220,6 +227,8 @@ class IntegrationStore:
         if done.rowcount == len(rows):
             return set()
         kept = select(table.c.id).where(table.c.id.in_(results))
+        if unchanged_since is not None:
+            kept = kept.where(table.c.updated_at <= unchanged_since)
         return set(results) - set(self.session.scalars(kept))
 
     def _check_name_free(self, name: str, except_id: str | None = None) -> None:

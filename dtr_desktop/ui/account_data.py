@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from dtr_desktop.domain.integration_rows import IntegrationRows
+from dtr_desktop.domain.integration_rows import IntegrationRows, micros
 from dtr_desktop.services import Services
 from dtr_desktop.ui.messages import user_message
 from dtr_desktop.ui.workers import OnDone, OnError, TaskRunner
@@ -63,6 +63,10 @@ class AccountData(QObject):
         self.is_ready = False
         self.keyring_checked = False  # the start-up check has answered
         self._generation = 0
+        self._loads_pending = 0
+        # Test all's results shown but maybe not yet in the store (it records
+        # them when the run ends): a reload meanwhile must not lose them.
+        self._unsaved: dict[str, TestRecord] = {}
 
     def start(self) -> None:
         """Open the database (migrating it) and check the keyring, in workers."""
@@ -70,10 +74,11 @@ class AccountData(QObject):
 
     def refresh(self) -> None:
         self._generation += 1
+        self._loads_pending += 1
         generation = self._generation
         self.runner.submit(
             self._load,
-            lambda lists: self._loaded(generation, lists),
+            lambda lists: self._refreshed(generation, lists),
             self._reload_failed,
         )
 
@@ -116,6 +121,7 @@ class AccountData(QObject):
 
     def put_integration(self, item: Integration) -> None:
         """An added or edited integration, in its place by name."""
+        self._unsaved.pop(item.id, None)
         old, old_slot, slot = self.integrations.put(item)
         renamed = old is not None and old.name != item.name and old.subscriptions
         if old is not None and renamed:
@@ -126,6 +132,7 @@ class AccountData(QObject):
             self.subscriptions_touched.emit()
 
     def drop_integration(self, integration_id: str) -> None:
+        self._unsaved.pop(integration_id, None)
         old, slot = self.integrations.remove(integration_id)
         if old is not None:
             self.integration_removed.emit(integration_id, slot)
@@ -137,16 +144,33 @@ class AccountData(QObject):
         """A test's result in the lists and the table (found by bisection)."""
         self.record_tests([(integration_id, outcome, message, tested_at)])
 
-    def record_tests(self, results: Iterable[TestRecord]) -> None:
+    def record_tests(self, results: Iterable[TestRecord], saved: bool = True) -> None:
         """Many tests' results, then one update of the views.
 
         Each result is ``(integration id, outcome, message, when tested)``;
-        unknown ids (deleted meanwhile) are skipped.
+        unknown ids (deleted meanwhile) are skipped. ``saved=False``: the
+        store does not hold them yet (``tests_saved`` follows when it does).
         """
         rows = self.integrations
-        recorded = [each[0] for each in results if rows.set_test(*each) >= 0]
+        recorded = [each for each in results if rows.set_test(*each) >= 0]
+        if not saved:
+            self._unsaved.update((each[0], each) for each in recorded)
         if recorded:
-            self.tests_recorded.emit(recorded)
+            self.tests_recorded.emit([each[0] for each in recorded])
+
+    def tests_saved(self) -> None:
+        """The store holds the results recorded with ``saved=False``."""
+        if not self._loads_pending:
+            self._unsaved.clear()
+
+    def _keep_unsaved_results(self, rows: IntegrationRows) -> None:
+        """Results newer than the loaded rows' go back in; the rest are done."""
+        for integration_id, record in list(self._unsaved.items()):
+            slot = rows.slot_of(integration_id)
+            if slot < 0 or rows.tested[slot] >= micros(record[3]):
+                del self._unsaved[integration_id]
+            else:
+                rows.set_test(*record)
 
     def _rename_in_subscriptions(self, old: str, new: str) -> None:
         from dataclasses import replace
@@ -198,9 +222,15 @@ class AccountData(QObject):
         if callable(check):
             check()
 
+    def _refreshed(self, generation: int, lists: Lists) -> None:
+        self._loads_pending -= 1
+        self._loaded(generation, lists)
+
     def _loaded(self, generation: int, lists: Lists) -> None:
         if generation != self._generation:
             return
+        if self._unsaved:
+            self._keep_unsaved_results(lists[0])
         self.integrations, self.subscriptions = lists
         self.changed.emit()
         self.touched.emit()
@@ -217,6 +247,7 @@ class AccountData(QObject):
         linecache.clearcache()
 
     def _reload_failed(self, error: Exception) -> None:
+        self._loads_pending -= 1
         log.warning("reloading the account failed: %s", type(error).__name__)
 
     def _keyring_works(self, _none: object) -> None:

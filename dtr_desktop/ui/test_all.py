@@ -87,6 +87,9 @@ class TestAllRun(QObject):
         self._timer.setInterval(BATCH_MS)
         self._timer.timeout.connect(self._show_arrived)
         self._waiting: set[str] = set()
+        self._edited: set[str] = set()  # during this run: results are stale
+        if data is not None:
+            data.integration_put.connect(self._edited_meanwhile)
 
     def is_running(self) -> bool:
         return self._cancel is not None
@@ -95,6 +98,7 @@ class TestAllRun(QObject):
         if self._cancel is not None:
             return
         self._waiting = set(integration_ids)
+        self._edited = set()
         self._model.set_testing(self._waiting, True)
         # Each run its own queue: a cancelled run's late results go nowhere.
         arrivals = self._arrivals = _Arrivals()
@@ -120,11 +124,13 @@ class TestAllRun(QObject):
         results = [
             (item.id, report.outcome.value, report.message, report.tested_at)
             for _done, _total, item, report in arrived
+            if item.id not in self._edited
         ]
         self._waiting.difference_update(result[0] for result in results)
         if self._data is not None:
             # The lists and the table share the rows: one update shows them all.
-            self._data.record_tests(results)
+            # The service stores the results when the run ends.
+            self._data.record_tests(results, saved=False)
         else:
             for result in results:
                 self._model.record_test(*result)
@@ -134,12 +140,26 @@ class TestAllRun(QObject):
     def _all_done(self, reports: dict[str, ConnectionReport]) -> None:
         self._show_arrived()
         self._end()
+        if self._data is not None:
+            self._data.tests_saved()
         self.finished.emit(len(reports))
 
     def _broke(self, error: Exception) -> None:
         self._show_arrived()
         self._end()
+        if self._data is not None:
+            self._data.tests_saved()
         self.failed.emit(user_message(error))
+
+    def _edited_meanwhile(self, item: Integration, _old: int, _slot: int) -> None:
+        """The run tests the values read when it started: an edited
+        integration's result would be of values it no longer has."""
+        if self._cancel is None:
+            return
+        self._edited.add(item.id)
+        if item.id in self._waiting:
+            self._waiting.discard(item.id)
+            self._model.set_testing([item.id], False)
 
     def _end(self) -> None:
         self._timer.stop()
