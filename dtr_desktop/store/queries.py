@@ -9,7 +9,17 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,6 +45,11 @@ from dtr_desktop.store.models import (
 from dtr_desktop.store.models import (
     subscription_integrations as links,
 )
+
+
+def _tested_values_kept(table: Table, since: datetime) -> ColumnElement[bool]:
+    """Not edited since ``since``, or edited with the last test kept (renamed)."""
+    return or_(table.c.updated_at <= since, table.c.last_tested_at <= since)
 
 
 def utcnow() -> datetime:
@@ -195,7 +210,9 @@ class IntegrationStore:
         """Many results in one statement; the ids not recorded come back.
 
         With ``unchanged_since``, an integration edited after that time is
-        skipped: its result is of values it no longer has. Loading each row
+        skipped when the edit cleared or replaced its last test (its tested
+        values changed: the result is of values it no longer has); a rename
+        keeps the last test and takes the result. Loading each row
         to change it (``record_test``) cost ~0.4 ms per result at the end of
         Test all.
         """
@@ -204,7 +221,7 @@ class IntegrationStore:
         table = cast(Table, IntegrationRow.__table__)
         tested = table.c.id == bindparam("tested_id")
         if unchanged_since is not None:
-            tested = tested & (table.c.updated_at <= unchanged_since)
+            tested = tested & _tested_values_kept(table, unchanged_since)
         statement = (
             update(table)
             .where(tested)
@@ -228,7 +245,7 @@ class IntegrationStore:
             return set()
         kept = select(table.c.id).where(table.c.id.in_(results))
         if unchanged_since is not None:
-            kept = kept.where(table.c.updated_at <= unchanged_since)
+            kept = kept.where(_tested_values_kept(table, unchanged_since))
         return set(results) - set(self.session.scalars(kept))
 
     def _check_name_free(self, name: str, except_id: str | None = None) -> None:

@@ -121,8 +121,11 @@ class AccountData(QObject):
 
     def put_integration(self, item: Integration) -> None:
         """An added or edited integration, in its place by name."""
-        self._unsaved.pop(item.id, None)
+        unsaved = self._unsaved.pop(item.id, None)
         old, old_slot, slot = self.integrations.put(item)
+        if unsaved is not None and _kept_by(item, unsaved):
+            self.integrations.set_test(*unsaved)
+            self._unsaved[item.id] = unsaved
         renamed = old is not None and old.name != item.name and old.subscriptions
         if old is not None and renamed:
             self._rename_in_subscriptions(old.name, item.name)
@@ -257,3 +260,14 @@ class AccountData(QObject):
     def _keyring_failed(self, error: Exception) -> None:
         self._started()
         self.keyring_problem.emit(user_message(error))
+
+
+def _kept_by(item: Integration, result: TestRecord) -> bool:
+    """Whether an edited integration still takes a result not yet stored.
+
+    A rename keeps the store's (older) last test, so the newer result stands;
+    an edit of the tested values clears it, or replaces it with the dialog's
+    newer test.
+    """
+    tested = item.last_tested_at
+    return tested is not None and micros(tested) < micros(result[3])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -88,6 +89,7 @@ class TestAllRun(QObject):
         self._timer.timeout.connect(self._show_arrived)
         self._waiting: set[str] = set()
         self._edited: set[str] = set()  # during this run: results are stale
+        self._started = datetime.now(UTC).replace(tzinfo=None)
         if data is not None:
             data.integration_put.connect(self._edited_meanwhile)
 
@@ -99,6 +101,7 @@ class TestAllRun(QObject):
             return
         self._waiting = set(integration_ids)
         self._edited = set()
+        self._started = datetime.now(UTC).replace(tzinfo=None)
         self._model.set_testing(self._waiting, True)
         # Each run its own queue: a cancelled run's late results go nowhere.
         arrivals = self._arrivals = _Arrivals()
@@ -153,8 +156,10 @@ class TestAllRun(QObject):
 
     def _edited_meanwhile(self, item: Integration, _old: int, _slot: int) -> None:
         """The run tests the values read when it started: an edited
-        integration's result would be of values it no longer has."""
-        if self._cancel is None:
+        integration's result would be of values it no longer has. A rename
+        keeps the last test from before the run: its values were tested."""
+        tested = item.last_tested_at
+        if self._cancel is None or (tested is not None and tested <= self._started):
             return
         self._edited.add(item.id)
         if item.id in self._waiting:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from dtr_desktop.domain import values
 from dtr_desktop.domain.values import Integration, IntegrationDraft
 from dtr_desktop.services import Services
 from dtr_desktop.ui.integration_model import STATUS
@@ -176,3 +179,31 @@ def test_results_for_an_integration_deleted_during_the_run_go_nowhere(
     assert [i.name for i in page.data.integrations] == ["Other", "Slow"]
     assert status_of(page, other.id).startswith("Wrong user name or password")
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+
+
+def test_a_rename_while_test_all_runs_keeps_the_new_result(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    *,
+    services: Services,
+    registry_tls_htpasswd: RunningRegistry,
+    slow_registry: LoopbackServer,
+    test_pki: TestPki,
+) -> None:
+    fast = add_real(services, registry_tls_htpasswd, "Fast")
+    earlier = values.TestResult("unreachable", "Down.", datetime(2026, 1, 1))
+    services.integrations.record_test(fast.id, earlier)
+    add_slow(services, slow_registry, test_pki)
+    window = open_window()
+    page = page_of(window)
+    start_and_wait_for(qtbot, page, fast, "Connected")
+
+    draft = services.integrations.get_by_id(fast.id).draft()
+    renamed = services.integrations.edit(fast.id, replace(draft, name="Quick"))
+    page.data.put_integration(renamed)
+    assert status_of(page, fast.id).startswith("Connected")
+    cancel(qtbot, window, page)
+
+    assert page.data.integrations.named("Quick") is not None
+    assert status_of(page, fast.id).startswith("Connected")
+    assert services.integrations.get_by_id(fast.id).last_test_outcome == "ok"
