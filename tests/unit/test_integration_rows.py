@@ -89,3 +89,11 @@ def test_the_service_rows_match_the_listing(services: Services) -> None:
         )
 
     assert list(services.integrations.rows()) == services.integrations.listing()
+
+
+def test_ids_are_the_live_ids_in_name_order() -> None:
+    rows = IntegrationRows.of([_item(HEX_A, "b"), _item("policy-1", "a")])
+    rows.put(_item(HEX_B, "c"))
+    rows.remove(HEX_A)
+
+    assert rows.ids() == [item.id for item in rows] == ["policy-1", HEX_B]
