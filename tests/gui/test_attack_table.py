@@ -17,7 +17,12 @@ from pytestqt.qtbot import QtBot
 
 from dtr_desktop.domain.values import Integration, IntegrationDraft
 from dtr_desktop.services import Services
-from dtr_desktop.ui.integration_model import HEADERS, STATUS, IntegrationTableModel
+from dtr_desktop.ui.integration_model import (
+    HEADERS,
+    STATUS,
+    SUBSCRIPTIONS,
+    IntegrationTableModel,
+)
 from dtr_desktop.ui.integrations_page import IntegrationsPage
 from dtr_desktop.ui.main_window import MainWindow
 from tests.gui.conftest import OpenWindow, wait_idle
@@ -152,4 +157,33 @@ def test_test_results_keep_a_status_sorted_table_sorted(
     fresh.set_rows(page.data.integrations)
     fresh.sort(STATUS, order)
     assert _shown(page) == [fresh.integration_at(r).id for r in range(fresh.rowCount())]
+    wait_idle(qtbot, window)
+
+
+def test_editing_an_attached_integration_keeps_its_subscriptions(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    item = services.integrations.add(_draft("alpha"), "pw")
+    services.integrations.add(_draft("beta"), "pw")
+    for team in ("Team", "Ops"):
+        services.subscriptions.add(team)
+        services.subscriptions.attach(team, "alpha")
+    window = open_window()
+    page = _page(window)
+    page.table.sortByColumn(SUBSCRIPTIONS, Qt.SortOrder.DescendingOrder)
+    page.set_filter("team")
+
+    renamed = _edit(services, page, item, name="Alpha Renamed")
+
+    assert _shown(page) == [renamed.id] == _expected(services, page)
+    row = page.model.row_of(item.id)
+    assert page.model.index(row, SUBSCRIPTIONS).data() == 2
+    assert {s.name: s.integrations for s in page.data.subscriptions} == {
+        "Ops": ("Alpha Renamed",),
+        "Team": ("Alpha Renamed",),
+    }
+    with qtbot.waitSignal(page.data.changed):
+        page.data.run(lambda: services.subscriptions.detach("Ops", "Alpha Renamed"))
+    assert page.model.index(page.model.row_of(item.id), SUBSCRIPTIONS).data() == 1
+    assert page.selected() is not None and page.selected().id == item.id
     wait_idle(qtbot, window)

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from dtr_desktop.domain import values
 from dtr_desktop.domain.values import Integration, IntegrationDraft
 from dtr_desktop.services import Services
-from dtr_desktop.ui.integration_model import STATUS
+from dtr_desktop.ui.integration_model import STATUS, TESTING
 from dtr_desktop.ui.integrations_page import IntegrationsPage
 from dtr_desktop.ui.main_window import MainWindow
 from tests.fakes.loopback import Answer, LoopbackServer
@@ -170,6 +170,9 @@ def test_results_for_an_integration_deleted_during_the_run_go_nowhere(
     window = open_window()
     page = page_of(window)
     start_and_wait_for(qtbot, page, fast, "Connected")
+    qtbot.waitUntil(
+        lambda: status_of(page, other.id).startswith("Wrong"), timeout=WAIT_MS
+    )
 
     services.integrations.delete(fast.id)
     page.data.drop_integration(fast.id)
@@ -207,3 +210,77 @@ def test_a_rename_while_test_all_runs_keeps_the_new_result(
     assert page.data.integrations.named("Quick") is not None
     assert status_of(page, fast.id).startswith("Connected")
     assert services.integrations.get_by_id(fast.id).last_test_outcome == "ok"
+
+
+def test_cancel_and_run_again_at_once_gives_every_row_its_verdict(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    *,
+    services: Services,
+    registry_tls_htpasswd: RunningRegistry,
+    registry_tls_token: RunningRegistry,
+) -> None:
+    expected = {
+        add_real(services, registry_tls_htpasswd, "A").id: "ok",
+        add_real(services, registry_tls_htpasswd, "B", password="nope").id: (
+            "bad-credentials"
+        ),
+        add_real(services, registry_tls_token, "C").id: "ok",
+        add_real(services, registry_tls_token, "D", password="nope").id: (
+            "bad-credentials"
+        ),
+    }
+    window = open_window()
+    page = page_of(window)
+    actions = page.registry
+    qtbot.mouseClick(actions.test_all_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(actions.bar.cancel_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(actions.run.finished, timeout=WAIT_MS) as finished:
+        qtbot.mouseClick(actions.test_all_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+
+    assert finished.args == [4]
+    listed = {i.id: i.last_test_outcome for i in page.data.integrations}
+    assert listed == expected
+    assert all(status_of(page, key) != TESTING for key in expected)
+    stored = {i.id: i.last_test_outcome for i in services.integrations.list()}
+    assert stored == expected
+
+
+def test_an_empty_account_offers_no_test_all(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    window = open_window()
+    page = page_of(window)
+
+    page.registry.test_all()
+
+    assert not page.registry.test_all_button.isEnabled()
+    assert not page.registry.run.is_running()
+    assert not page.registry.bar.isVisible()
+
+
+def test_closing_during_a_single_test_of_an_edited_integration_records_nothing(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    *,
+    services: Services,
+    registry_tls_htpasswd: RunningRegistry,
+    slow_registry: LoopbackServer,
+    test_pki: TestPki,
+) -> None:
+    slow = add_slow(services, slow_registry, test_pki)
+    window = open_window()
+    page = page_of(window)
+    page.select(slow.id)
+    page.registry.test_selected()
+    qtbot.waitUntil(lambda: len(slow_registry.requests) >= 1, timeout=WAIT_MS)
+
+    draft = services.integrations.get_by_id(slow.id).draft()
+    moved = services.integrations.edit(
+        slow.id, replace(draft, url=registry_tls_htpasswd.url, ca_cert_pem=None)
+    )
+    page.data.put_integration(moved)
+    window.close()
+
+    assert services.integrations.get_by_id(slow.id).last_test_outcome is None
