@@ -133,6 +133,7 @@ class AccountData(QObject):
         self.touched.emit()
         if renamed:
             self.subscriptions_touched.emit()
+        self._outdate_loads()
 
     def drop_integration(self, integration_id: str) -> None:
         self._unsaved.pop(integration_id, None)
@@ -140,6 +141,7 @@ class AccountData(QObject):
         if old is not None:
             self.integration_removed.emit(integration_id, slot)
             self.touched.emit()
+        self._outdate_loads()
 
     def record_test(
         self, integration_id: str, outcome: str, message: str, tested_at: datetime
@@ -160,6 +162,14 @@ class AccountData(QObject):
             self._unsaved.update((each[0], each) for each in recorded)
         if recorded:
             self.tests_recorded.emit([each[0] for each in recorded])
+            if saved:
+                self._outdate_loads()
+
+    def _outdate_loads(self) -> None:
+        """A change applied in place while the lists reload: the reload may
+        have read the store before the change and would undo it; read again."""
+        if self._loads_pending:
+            self.refresh()
 
     def tests_saved(self) -> None:
         """The store holds the results recorded with ``saved=False``."""

@@ -187,3 +187,42 @@ def test_editing_an_attached_integration_keeps_its_subscriptions(
     assert page.model.index(page.model.row_of(item.id), SUBSCRIPTIONS).data() == 1
     assert page.selected() is not None and page.selected().id == item.id
     wait_idle(qtbot, window)
+
+
+def test_an_edit_saved_while_the_lists_reload_is_not_undone_by_the_reload(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    item = services.integrations.add(_draft("alpha"), "pw")
+    window = open_window()
+    page = _page(window)
+    data = page.data
+
+    # A reload (after an attach, a failed save...) reads the store in a
+    # worker; the edit's result reaches the window before the reload's does.
+    data.refresh()
+    data.runner._pool.waitForDone()
+    renamed = _edit(services, page, item, name="omega")
+    wait_idle(qtbot, window)
+
+    assert [i.name for i in data.integrations] == ["omega"]
+    assert page.proxy.integration_at(0).name == "omega"
+    assert data.integration(renamed.id) is not None
+
+
+def test_a_delete_while_the_lists_reload_is_not_undone_by_the_reload(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    item = services.integrations.add(_draft("alpha"), "pw")
+    services.integrations.add(_draft("beta"), "pw")
+    window = open_window()
+    page = _page(window)
+    data = page.data
+
+    data.refresh()
+    data.runner._pool.waitForDone()
+    services.integrations.delete(item.id)
+    data.drop_integration(item.id)
+    wait_idle(qtbot, window)
+
+    assert [i.name for i in data.integrations] == ["beta"]
+    assert page.proxy.rowCount() == 1
