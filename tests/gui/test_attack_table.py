@@ -139,13 +139,21 @@ def test_changes_land_where_a_fresh_table_puts_them(
 @pytest.mark.parametrize(
     "order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder]
 )
+@pytest.mark.parametrize("needle", ["", "127"])
 def test_test_results_keep_a_status_sorted_table_sorted(
-    qtbot: QtBot, open_window: OpenWindow, services: Services, order: Qt.SortOrder
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    services: Services,
+    *,
+    order: Qt.SortOrder,
+    needle: str,
 ) -> None:
     items = [services.integrations.add(_draft(n), "pw") for n in ("a", "b", "c")]
     window = open_window()
     page = _page(window)
     page.table.sortByColumn(STATUS, order)
+    page.set_filter(needle)
+    page.select(items[1].id)
     when = datetime(2026, 1, 2, 3, 4)
 
     page.data.record_tests([(items[1].id, "bad-credentials", "No.", when)])
@@ -157,6 +165,7 @@ def test_test_results_keep_a_status_sorted_table_sorted(
     fresh.set_rows(page.data.integrations)
     fresh.sort(STATUS, order)
     assert _shown(page) == [fresh.integration_at(r).id for r in range(fresh.rowCount())]
+    assert page.selected() is not None and page.selected().id == items[1].id
     wait_idle(qtbot, window)
 
 

@@ -65,6 +65,15 @@ def test_each_integration_of_one_registry_gets_its_own_verdict(
             add(services, registry, f"{kind} wrong", password="wrong"),
             add(services, registry, f"{kind} reader", user="reader"),
             add(services, registry, f"{kind} nobody", user="nobody", password="x"),
+            services.integrations.add(
+                IntegrationDraft(
+                    name=f"{kind} anonymous",
+                    provider="registry",
+                    url=registry.url,
+                    ca_cert_pem=registry.ca_pem,
+                ),
+                None,
+            ),
         ]
     expected = alone(services, items)
     assert sorted(set(expected.values())) == ["bad-credentials", "ok"]
