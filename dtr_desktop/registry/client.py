@@ -129,7 +129,10 @@ class SharedPings:
     with the same trust settings (Test all's integrations) share that answer,
     so each test sends only the requests that prove its own credentials. The
     first client to ask sends the ping; the others wait for its answer. Any
-    other answer or a failure is not shared: each client then asks itself.
+    other answer is not shared: each client then asks itself. A failure (a
+    timeout, a refused connection, an untrusted certificate) reaches the
+    clients already waiting, which would wait as long again for their own;
+    clients that ask later send a new ping.
     """
 
     _SHARED_STATUSES = frozenset({200, 401})
@@ -154,6 +157,9 @@ class SharedPings:
             return shared if shared is not None else send()
         try:
             reply = send()
+        except RegistryError as error:
+            self._give_up(key, pending, error)
+            raise
         except BaseException:
             self._give_up(key, pending)
             raise
@@ -164,13 +170,20 @@ class SharedPings:
         return reply
 
     def _give_up(
-        self, key: tuple[str, bool, str], pending: Future[Reply | None]
+        self,
+        key: tuple[str, bool, str],
+        pending: Future[Reply | None],
+        failure: RegistryError | None = None,
     ) -> None:
-        """Let the next client ask again; those waiting ask for themselves."""
+        """Let the next client ask again; those waiting meet ``failure``, or
+        ask for themselves when there is none."""
         with self._lock:
             if self._answers.get(key) is pending:
                 del self._answers[key]
-        pending.set_result(None)
+        if failure is None:
+            pending.set_result(None)
+        else:
+            pending.set_exception(failure)
 
 
 def _wait_for(

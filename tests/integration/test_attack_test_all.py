@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from dtr_desktop.domain.values import Integration, IntegrationDraft
+from dtr_desktop.registry.http import Timeouts
 from dtr_desktop.services import Services
 from dtr_desktop.services.registry_checks import RegistryChecks
 from tests.fakes.loopback import Answer, LoopbackServer, Recorded
@@ -186,3 +187,31 @@ def test_a_rename_during_the_run_keeps_the_result(
     stored = services.integrations.get_by_id(item.id)
     assert stored.name == "After"
     assert stored.last_tested_at == reports[item.id].tested_at
+
+
+def test_tests_waiting_on_a_ping_that_timed_out_do_not_wait_again(
+    services: Services, test_pki: TestPki
+) -> None:
+    """A registry that never answers: the tests that waited for its shared
+    ping meet that ping's timeout, instead of each sending its own and
+    waiting as long again (a hung registry took twice the timeout)."""
+    with LoopbackServer(
+        lambda request: Answer(200, wait_seconds=60), tls=test_pki.server
+    ) as server:
+        for name in ("One", "Two", "Three"):
+            services.integrations.add(
+                IntegrationDraft(
+                    name=name,
+                    provider="registry",
+                    url=server.url,
+                    username="alice",
+                    ca_cert_pem=test_pki.ca.cert_pem,
+                ),
+                "pw",
+            )
+        checks = RegistryChecks(services, timeouts=Timeouts(connect=2, read=1))
+
+        reports = checks.test_all()
+
+        assert [r.outcome.value for r in reports.values()] == ["timeout"] * 3
+        assert len(server.requests) == 1
