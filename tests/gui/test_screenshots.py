@@ -6,6 +6,7 @@ the offscreen platform, where fonts and window sizes are not what a user sees.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -73,9 +74,14 @@ USES = {
 
 
 @pytest.fixture(autouse=True)
-def real_display() -> None:
+def real_display() -> Iterator[None]:
     if QGuiApplication.platformName() != "xcb":
         pytest.skip("screenshots need a real X server: run under xvfb-run with xcb")
+    hints = QGuiApplication.styleHints()
+    flash = hints.cursorFlashTime()
+    hints.setCursorFlashTime(0)  # a caret that does not blink: same pixels
+    yield
+    hints.setCursorFlashTime(flash)
 
 
 def seed(services: Services) -> None:
@@ -91,7 +97,9 @@ def seed(services: Services) -> None:
         services.subscriptions.add(subscription)
         for name in names:
             services.subscriptions.attach(subscription, name)
-    now = datetime.now(UTC).replace(tzinfo=None)  # stored as naive UTC
+    # Today at a fixed local time, so the shots do not change with the clock.
+    shot_time = datetime.now().astimezone().replace(hour=9, minute=41, second=0)
+    now = shot_time.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC
     for name, outcome, message, minutes in RESULTS:
         tested_at = now - timedelta(minutes=minutes)
         services.integrations.record_test(
