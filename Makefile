@@ -17,11 +17,12 @@ DEBIAN_PACKAGES := python3-venv python3-pip libegl1 libgl1 libxkbcommon0 \
 	golang-docker-credential-helpers
 
 PYTEST_ARGS ?=
+RUN_ARGS ?=
 
 .PHONY: run test deps system-deps venv lint check screenshots bench clean
 
 run: deps
-	$(BIN)/dtr-desktop
+	$(BIN)/dtr-desktop $(RUN_ARGS)
 
 test: deps
 	scripts/run-tests $(PYTEST_ARGS)
