@@ -318,7 +318,11 @@ class IntegrationsPage(QWidget):
         keep = self._select_after or _id_of(self.selected())
         self._select_after = None
         self.model.placed(old_slot, slot)
-        if keep:
+        if keep and self.model.row_of(keep) < 0:
+            # Filtered out now: the view had moved the selection to a row
+            # next to it, which Delete would then have acted on.
+            self.table.selectionModel().clear()
+        elif keep:
             self.select(keep)
         self._row_count_changed()
 

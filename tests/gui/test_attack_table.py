@@ -21,11 +21,12 @@ from dtr_desktop.ui.integration_model import (
     HEADERS,
     STATUS,
     SUBSCRIPTIONS,
+    URL,
     IntegrationTableModel,
 )
 from dtr_desktop.ui.integrations_page import IntegrationsPage
 from dtr_desktop.ui.main_window import MainWindow
-from tests.gui.conftest import OpenWindow, wait_idle
+from tests.gui.conftest import OpenWindow, wait_for_dialog, wait_idle
 
 NAMES = (
     "alpha",
@@ -235,3 +236,46 @@ def test_a_delete_while_the_lists_reload_is_not_undone_by_the_reload(
 
     assert [i.name for i in data.integrations] == ["beta"]
     assert page.proxy.rowCount() == 1
+
+
+def test_add_and_edit_through_the_dialog_under_a_filter_and_a_sort(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    from tests.gui.test_integrations import fill, open_add_dialog, save
+
+    alpha = services.integrations.add(_draft("alpha"), "pw")
+    services.integrations.add(_draft("beta"), "pw")
+    window = open_window()
+    page = _page(window)
+    page.table.sortByColumn(URL, Qt.SortOrder.DescendingOrder)
+    page.set_filter("al")
+
+    dialog = open_add_dialog(qtbot, page)
+    fill(qtbot, dialog, name="ＡＬＰＨＡ", url="https://127.0.0.1:3", username="u")
+    fill(qtbot, dialog, password="pw")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible(), "a name that differs only in width is taken"
+    fill(qtbot, dialog, name="alpine")
+    save(qtbot, window, dialog)
+
+    added = page.data.integrations.named("alpine")
+    assert added is not None
+    assert _shown(page) == _expected(services, page)
+    assert page.selected() is not None and page.selected().id == added.id
+
+    page.select(alpha.id)
+    page.edit()
+    dialog = wait_for_dialog(qtbot, page)
+    fill(qtbot, dialog, name="ALPHA")
+    save(qtbot, window, dialog)
+    assert services.integrations.get_by_id(alpha.id).name == "ALPHA"
+    assert _shown(page) == _expected(services, page)
+    assert page.selected() is not None and page.selected().id == alpha.id
+
+    page.edit()
+    dialog = wait_for_dialog(qtbot, page)
+    fill(qtbot, dialog, name="gamma")
+    save(qtbot, window, dialog)
+    assert _shown(page) == _expected(services, page) == [added.id]
+    assert page.selected() is None
+    assert not page.edit_button.isEnabled()
