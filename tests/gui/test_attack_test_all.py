@@ -284,3 +284,34 @@ def test_closing_during_a_single_test_of_an_edited_integration_records_nothing(
     window.close()
 
     assert services.integrations.get_by_id(slow.id).last_test_outcome is None
+
+
+def test_closing_the_window_while_results_arrive_logs_no_error(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    *,
+    services: Services,
+    registry_tls_htpasswd: RunningRegistry,
+    registry_tls_token: RunningRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    for number in range(6):
+        add_real(services, registry_tls_htpasswd, f"Basic {number}")
+        add_real(services, registry_tls_token, f"Token {number}", password="nope")
+    window = open_window()
+    page = page_of(window)
+    qtbot.mouseClick(page.registry.test_all_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(
+            not status_of(page, i.id).startswith(TESTING)
+            for i in page.data.integrations
+        ),
+        timeout=WAIT_MS,
+    )
+
+    window.close()
+
+    assert window.data.runner.active_threads() == 0
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    stored = [i.last_test_outcome for i in services.integrations.list()]
+    assert set(stored) <= {None, "ok", "bad-credentials"}
