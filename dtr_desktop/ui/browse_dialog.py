@@ -96,7 +96,7 @@ class PagedList(QWidget):
         self._cancel = None
         self.more_button.setEnabled(True)
         if not quietly:
-            self.status.setText("Cancelled.")
+            self.say("Cancelled.")
             self.loaded.emit()
 
     def _request(self, cursor: str | None) -> None:
@@ -104,7 +104,7 @@ class PagedList(QWidget):
         if fetch is None:
             return
         self.error = None
-        self.status.setText("Loading…")
+        self.say("Loading…")
         self.more_button.setEnabled(False)
         self._cancel = self._calls.start(
             lambda checks, cancel: fetch(checks, cursor, cancel),
@@ -120,15 +120,25 @@ class PagedList(QWidget):
         self.more_button.setEnabled(True)
         count = self.list.count()
         more = " There are more." if page.next_cursor else ""
-        self.status.setText(f"{count} shown.{more}" if count else "None found.")
+        self.say(f"{count} shown.{more}" if count else "None found.")
         self.loaded.emit()
 
     def _failed(self, error: Exception) -> None:
         self._cancel = None
         self.error = error
         self.more_button.setEnabled(True)
-        self.status.setText(user_message(error))
+        # No catalog is guidance (type a name); anything else is a fault.
+        self.say(user_message(error), error=not isinstance(error, CatalogNotAllowed))
         self.loaded.emit()
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """The status line, in the error colour when something went wrong."""
+        style = "FieldError" if error else "Hint"
+        if self.status.objectName() != style:
+            self.status.setObjectName(style)
+            self.status.style().unpolish(self.status)
+            self.status.style().polish(self.status)
+        self.status.setText(text)
 
 
 class BrowseDialog(QDialog):
@@ -145,7 +155,7 @@ class BrowseDialog(QDialog):
         self.resize(760, 520)
         self.repositories = PagedList("Repositories", calls)
         self.tags = PagedList("Tags", calls)
-        self.tags.status.setText("Choose a repository, or type its name above.")
+        self.tags.say("Choose a repository, or type its name above.")
         self.repositories.list.currentTextChanged.connect(self._repository_chosen)
         self.repositories.loaded.connect(self._catalog_answered)
         self.finished.connect(lambda _result: self._stop())
@@ -164,7 +174,7 @@ class BrowseDialog(QDialog):
         why = repository_error(repository)
         if why:
             self.tags.list.clear()
-            self.tags.status.setText(why)
+            self.tags.say(why, error=True)
             return
         self.tags.caption.setText(f"Tags of {repository}")
         item_id, size = self.integration.id, self.PAGE_SIZE

@@ -268,6 +268,7 @@ def test_browse_without_the_catalog_lets_the_user_type_a_repository(
     qtbot.waitUntil(lambda: not dialog.repositories.is_loading(), timeout=WAIT_MS)
     assert dialog.catalog_refused()
     assert "Type the name of a repository" in dialog.repositories.status.text()
+    assert dialog.repositories.status.objectName() == "Hint"  # guidance, no fault
     assert dialog.repositories.items() == []
 
     qtbot.keyClicks(dialog.repository_edit, "team/tools")
@@ -371,3 +372,26 @@ def test_browse_pages_through_tags_of_a_typed_repository(
         assert not dialog.tags.more_button.isVisible()
         dialog.reject()
         wait_idle(qtbot, window)
+
+
+def test_browse_shows_a_failure_in_the_error_colour(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    services: Services,
+    test_pki: TestPki,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with LoopbackServer(lambda request: Answer(200), tls=test_pki.server) as gone:
+        item = add_fake(services, gone, "Gone", test_pki)
+    window = open_window()
+
+    dialog = open_browse(qtbot, page_of(window), item, monkeypatch)
+    status = dialog.repositories.status
+    qtbot.waitUntil(lambda: not dialog.repositories.is_loading(), timeout=WAIT_MS)
+    assert "refused the connection" in status.text()
+    assert status.objectName() == "FieldError"
+    qtbot.keyClicks(dialog.repository_edit, "Bad Name")
+    qtbot.mouseClick(dialog.show_tags_button, Qt.MouseButton.LeftButton)
+    assert dialog.tags.status.objectName() == "FieldError"
+    dialog.reject()
+    wait_idle(qtbot, window)
