@@ -11,9 +11,9 @@ import logging
 from collections.abc import Callable
 from functools import cache
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 
 from dtr_desktop.domain.errors import (
     DtrDesktopError,
@@ -23,6 +23,7 @@ from dtr_desktop.domain.errors import (
     StoreError,
     ValidationError,
 )
+from dtr_desktop.ui.dialog_fit import TITLE_BAR
 
 log = logging.getLogger(__name__)
 
@@ -166,15 +167,60 @@ class Prompter(QObject):
         return box
 
 
+#: What a title bar shows besides the title: the window's icon, the padding
+#: and its own buttons.
+TITLE_BAR_EXTRA = 130
+#: Around a box's text: its icon column and margins, and the button row.
+TEXT_CHROME = QSize(100, 130)
+
+
 def _fit_title(box: QMessageBox) -> None:
-    """Make the box wide enough that the window manager need not elide its title.
+    """Make the box wide enough for its title and, if very long, its text.
 
     A message box sizes itself to its text, so a short question under a longer
-    title left "Delete integrati…" in the title bar. The title bar also shows
-    the application's name and its own buttons, some 40 px wider than the
-    box's icon column and margins; the label's minimum width is what a
-    QMessageBox keeps when it lays itself out.
+    title left "Delete integrati…" in the title bar; the title bar also shows
+    the application's name. The extra width goes on the button row, which
+    spans the box. A minimum width on the text label instead would stand in
+    for the text's own width when the box lays itself out: the box then
+    thought a longer sentence fitted on one line, left it unwrapped and cut
+    off its end ("…has not" without "been saved.").
     """
     title = f"{box.windowTitle()} — {QApplication.applicationDisplayName()}"
-    width = box.fontMetrics().horizontalAdvance(title) + 40
-    box.setStyleSheet(f"QLabel#qt_msgbox_label {{ min-width: {width}px; }}")
+    room = box.screen().availableGeometry()
+    width = box.fontMetrics().horizontalAdvance(title) + TITLE_BAR_EXTRA
+    width = min(max(width, _width_for_text(box, room)), _widest(room))
+    layout, buttons = box.layout(), box.findChild(QDialogButtonBox)
+    if layout is None or buttons is None:  # not a box Qt builds today
+        return
+    margins = layout.contentsMargins()
+    buttons.setMinimumWidth(width - margins.left() - margins.right())
+
+
+def _widest(room: QRect) -> int:
+    """How wide a message box may grow: beyond this it squeezes its content.
+
+    The rule is Qt's own: the whole width of a small screen, else at most
+    1000 px and 480 px less than the screen.
+    """
+    if room.width() <= 1024:
+        return room.width()
+    return min(room.width() - 480, 1000)
+
+
+def _width_for_text(box: QMessageBox, room: QRect) -> int:
+    """A width at which a very long text still fits the screen's height.
+
+    A box wraps its text at about half the screen's width and grows down; a
+    long enough text then ran off the bottom of the screen. 0 when the text
+    fits at the box's own width.
+    """
+    text = "\n\n".join(part for part in (box.text(), box.informativeText()) if part)
+    room_height = room.height() - TITLE_BAR - TEXT_CHROME.height()
+    metrics = box.fontMetrics()
+    flags = Qt.TextFlag.TextWordWrap
+    narrow = min(room.width() // 2, 500)
+    for width in range(narrow, _widest(room) + 50, 50):
+        column = QRect(0, 0, width - TEXT_CHROME.width(), room.height() * 100)
+        if metrics.boundingRect(column, flags, text).height() <= room_height:
+            return 0 if width == narrow else width
+    return _widest(room)

@@ -1,0 +1,173 @@
+"""Message boxes and the Add/Edit dialog show all they hold and stay on screen.
+
+The window tests run offscreen, on an 800×800 screen without a window manager,
+as under Xvfb: a box or dialog is where Qt puts it, nothing moves it back.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from dtr_desktop.ui.integration_dialog import IntegrationDialog
+from dtr_desktop.ui.main_window import MainWindow
+from dtr_desktop.ui.messages import Prompter
+from tests.gui.conftest import OpenWindow, wait_idle
+
+WAIT_MS = 30_000
+SAVE_DETAIL = (
+    "You can save now and fix the integration later; builds that use it may "
+    "fail until then."
+)
+LONG_REASON = "The registry answered with something this box must show whole. "
+
+
+@pytest.fixture(autouse=True)
+def _loopback_without_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NO_PROXY", "no_proxy"):
+        current = os.environ.get(name, "")
+        monkeypatch.setenv(name, ",".join(filter(None, [current, "127.0.0.1"])))
+
+
+def text_labels(box: QMessageBox) -> list[QLabel]:
+    names = ("qt_msgbox_label", "qt_msgbox_informativelabel")
+    found = [box.findChild(QLabel, name) for name in names]
+    return [label for label in found if label is not None and label.isVisible()]
+
+
+def assert_whole_text(box: QMessageBox) -> None:
+    """Every line of the box's text is inside its label and the label inside
+    the box: wrapped at the label's width, the text needs no more room."""
+    for label in text_labels(box):
+        room = label.contentsRect()
+        wrapped = label.fontMetrics().boundingRect(
+            QRect(0, 0, room.width(), 1 << 20), Qt.TextFlag.TextWordWrap, label.text()
+        )
+        assert wrapped.width() <= room.width(), label.text()
+        assert wrapped.height() <= room.height(), (
+            f"{label.text()!r} needs {wrapped.height()} px, has {room.height()}"
+        )
+        assert box.rect().contains(label.geometry())
+
+
+def assert_title_fits(box: QMessageBox) -> None:
+    title = f"{box.windowTitle()} — {QApplication.applicationDisplayName()}"
+    assert box.width() >= box.fontMetrics().horizontalAdvance(title) + 90
+
+
+def assert_on_screen(box: QWidget) -> None:
+    room = box.screen().availableGeometry()
+    assert box.width() <= room.width()
+    assert box.height() <= room.height()
+
+
+def shown_box(qtbot: QtBot, prompter: Prompter) -> QMessageBox:
+    box = prompter.current
+    assert box is not None
+    qtbot.waitUntil(box.isVisible)
+    QApplication.processEvents()  # the box lays itself out once shown
+    return box
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "detail"),
+    [
+        (
+            "Save anyway?",
+            "The last connection test did not pass: certificate not trusted.",
+            SAVE_DETAIL,
+        ),
+        (
+            "Discard your changes?",
+            "What you changed in this integration has not been saved.",
+            "Keep editing to save them.",
+        ),
+        ("Discard your changes?", "What you changed here has not been saved.", ""),
+        ("Save anyway?", LONG_REASON * 12, "Short."),
+        ("Save anyway?", "Short.", LONG_REASON * 12),
+        ("Delete “A very long integration name, nearly 64 characters”?", "Ok.", ""),
+        ("Save anyway?", LONG_REASON * 60, SAVE_DETAIL),
+    ],
+    ids=[
+        "failed-test",
+        "discard",
+        "no-detail",
+        "long-text",
+        "long-detail",
+        "long-title",
+        "text-taller-than-half-the-screen",
+    ],
+)
+def test_a_message_box_shows_its_whole_text_and_title(
+    qtbot: QtBot, title: str, text: str, detail: str
+) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.resize(700, 500)
+    parent.show()
+    prompter = Prompter(parent)
+
+    box = prompter.confirm(title, text, lambda: None, detail=detail, yes_text="Go")
+    qtbot.waitUntil(box.isVisible)
+    QApplication.processEvents()
+
+    assert_whole_text(box)
+    assert_title_fits(box)
+    assert_on_screen(box)
+    box.updateGeometry()  # the box sizes itself again on a layout request
+    QApplication.processEvents()
+    assert_whole_text(box)
+    prompter.answer(QMessageBox.StandardButton.No)
+
+
+def add_dialog(window: MainWindow) -> IntegrationDialog:
+    window.show_account_settings("integrations")
+    page = window.account.integrations
+    page.add()
+    assert page.dialog is not None
+    return page.dialog
+
+
+def test_save_anyway_after_a_failed_test_shows_the_reason(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    window = open_window()
+    dialog = add_dialog(window)
+    dialog.select_provider("registry")  # anonymous: no user name needed
+    qtbot.keyClicks(dialog.name_edit, "Nothing there")
+    qtbot.keyClicks(dialog.url_edit, "https://127.0.0.1:1")  # nothing listens
+    panel = dialog.connection_test
+    assert panel is not None
+    with qtbot.waitSignal(panel.finished, timeout=WAIT_MS):
+        qtbot.mouseClick(panel.test_button, Qt.MouseButton.LeftButton)
+
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    box = shown_box(qtbot, dialog.prompter)
+    assert box.text() == "The last connection test did not pass: unreachable."
+    assert_whole_text(box)
+    assert_title_fits(box)
+    dialog.prompter.answer(QMessageBox.StandardButton.No)
+    dialog.reject()
+    wait_idle(qtbot, window)
+
+
+def test_cancel_after_typing_shows_the_whole_question(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    window = open_window()
+    dialog = add_dialog(window)
+    qtbot.keyClicks(dialog.name_edit, "Half typed")
+
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+
+    box = shown_box(qtbot, dialog.prompter)
+    assert box.text().endswith("has not been saved.")
+    assert_whole_text(box)
+    assert_title_fits(box)
+    with qtbot.waitSignal(dialog.finished):
+        dialog.prompter.answer(QMessageBox.StandardButton.Yes)
