@@ -19,6 +19,7 @@ from dtr_desktop.cli.common import (
 )
 from dtr_desktop.domain.errors import IntegrationInUse, ValidationError
 from dtr_desktop.domain.providers import provider_by_id, provider_ids
+from dtr_desktop.domain.validation import canonical_ca_pem
 from dtr_desktop.domain.values import Integration, IntegrationDraft
 
 if TYPE_CHECKING:
@@ -245,4 +246,7 @@ def _read_ca(path: str) -> str:
         ) from None
     if len(data) > MAX_CA_BYTES or b"-----BEGIN CERTIFICATE-----" not in data:
         raise ValidationError({"ca_file": f"{path} is not a PEM certificate file"})
-    return data.decode("ascii", errors="replace")
+    try:
+        return canonical_ca_pem(data.decode("ascii", errors="replace"))
+    except ValueError as error:
+        raise ValidationError({"ca_file": f"{path}: {error}"}) from None

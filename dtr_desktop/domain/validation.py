@@ -277,6 +277,61 @@ def url_error(url: str) -> str | None:
     return None
 
 
+CA_PEM_MAX = 1_000_000
+_NOT_A_CERTIFICATE = (
+    "This is not a PEM certificate: it needs the whole text from "
+    "-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----."
+)
+
+
+def canonical_ca_pem(text: str) -> str:
+    """The certificates in ``text``, each written out again in standard PEM.
+
+    People paste certificates with the last line run into the END marker,
+    indented, or without line breaks; ``cryptography`` reads those, Python's
+    ``ssl`` module does not. Writing what was read in one standard form makes
+    what the form accepts and what a connection test trusts the same, and
+    drops anything else pasted along (a private key, comments). Raises
+    ``ValueError`` with a reason a person can act on.
+    """
+    if len(text) > CA_PEM_MAX:
+        raise ValueError("This is too long for a CA certificate.")
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    try:
+        certificates = x509.load_pem_x509_certificates(text.encode("ascii", "replace"))
+    except ValueError:
+        raise ValueError(_NOT_A_CERTIFICATE) from None
+    pem = "".join(cert.public_bytes(Encoding.PEM).decode() for cert in certificates)
+    pem = pem.rstrip("\n")  # as saved before: stripped, like the form's text
+    _check_tls_can_load(pem)
+    return pem
+
+
+def _check_tls_can_load(pem: str) -> None:
+    """Refuse a certificate ``cryptography`` reads but OpenSSL would not."""
+    import ssl
+
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cadata=pem)
+    except (ssl.SSLError, ValueError):
+        raise ValueError(
+            "This certificate cannot be used for TLS connections. Ask your "
+            "administrator for the CA certificate file."
+        ) from None
+
+
+def ca_certificate_error(text: str | None) -> str | None:
+    if not (text or "").strip():
+        return None
+    try:
+        canonical_ca_pem(text or "")
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 def draft_errors(draft: IntegrationDraft) -> dict[str, str]:
     """Every field's problem at once, for the form and for ``ValidationError``."""
     from dtr_desktop.domain.providers import PROVIDERS
@@ -290,6 +345,7 @@ def draft_errors(draft: IntegrationDraft) -> dict[str, str]:
         "url": url_error(draft.url),
         "username": username_error(draft.username, draft.provider),
         "email": email_error(draft.email),
+        "ca_cert_pem": ca_certificate_error(draft.ca_cert_pem),
     }
     errors.update({field: why for field, why in checks.items() if why})
     if draft.insecure is False and draft.url.strip().lower().startswith("http://"):
@@ -307,7 +363,8 @@ def clean_draft(draft: IntegrationDraft) -> IntegrationDraft:
     errors = draft_errors(draft)
     if errors:
         raise ValidationError(errors)
-    ca_pem = (draft.ca_cert_pem or "").strip() or None
+    ca_text = (draft.ca_cert_pem or "").strip()
+    ca_pem = canonical_ca_pem(ca_text) if ca_text else None
     return replace(
         draft,
         name=normalize_name(draft.name),

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from dtr_desktop.domain.providers import provider_by_id, provider_ids
 from dtr_desktop.domain.validation import (
+    canonical_ca_pem,
     has_control_characters,
     name_error,
     name_key,
@@ -315,7 +316,8 @@ class _Reader:
                 index,
                 "ca_certificate",
             )
-        return pem or None
+            return pem
+        return self.canonical_ca(pem, "ca_certificate", index) if pem else None
 
     def ca_file(self, table: dict[str, Any], index: int) -> str | None:
         raw = self.value(table, "ca_file", str, "", ("integrations", index))
@@ -336,7 +338,15 @@ class _Reader:
                 "ca_file",
             )
             return None
-        return pem
+        return self.canonical_ca(pem, "ca_file", index)
+
+    def canonical_ca(self, pem: str, key: str, index: int) -> str:
+        """The CA in the standard PEM form a save in the window would store."""
+        try:
+            return canonical_ca_pem(pem)
+        except ValueError as error:
+            self.problem(f"{key}: {error}", "integrations", index, key)
+            return pem
 
     def subscriptions(
         self, document: dict[str, Any], integrations: list[ManagedIntegration]

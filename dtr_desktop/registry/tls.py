@@ -25,6 +25,7 @@ import ssl
 import sys
 from typing import NamedTuple
 
+from dtr_desktop.domain.validation import canonical_ca_pem
 from dtr_desktop.registry.certificates import CertificateInfo, describe_der
 from dtr_desktop.registry.errors import InvalidCaCertificate
 
@@ -76,10 +77,36 @@ def _shared_context(system: _SystemTrust, ca_cert_pem: str) -> ssl.SSLContext:
     context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
     if ca_cert_pem:
         try:
-            context.load_verify_locations(cadata=ca_cert_pem)
+            context.load_verify_locations(cadata=_readable_ca_pem(ca_cert_pem))
         except (ssl.SSLError, ValueError):
             raise InvalidCaCertificate() from None
     return context
+
+
+def _readable_ca_pem(ca_cert_pem: str) -> str:
+    """The integration's CA as OpenSSL reads all of it.
+
+    Saved CAs are written in standard PEM, but one saved by an older version
+    may be in a form OpenSSL refuses or, worse, reads only in part (the
+    certificates after an indented one are silently dropped). Such text is
+    written out again from what ``cryptography`` reads, as a save would.
+    """
+    if _loads_every_certificate(ca_cert_pem):
+        return ca_cert_pem
+    try:
+        return canonical_ca_pem(ca_cert_pem)
+    except ValueError:
+        raise InvalidCaCertificate() from None
+
+
+def _loads_every_certificate(pem: str) -> bool:
+    probe = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    try:
+        probe.load_verify_locations(cadata=pem)
+    except (ssl.SSLError, ValueError, TypeError):
+        return False
+    loaded: int = probe.cert_store_stats()["x509"]
+    return loaded == pem.count("-----BEGIN CERTIFICATE-----")
 
 
 def _os_trust_context(system: _SystemTrust) -> ssl.SSLContext:

@@ -12,10 +12,15 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from dtr_desktop.domain.errors import ManagedByPolicy, ValidationError
-from dtr_desktop.domain.validation import clean_draft, password_error
+from dtr_desktop.domain.validation import (
+    canonical_ca_pem,
+    clean_draft,
+    password_error,
+)
 from dtr_desktop.domain.values import Integration, IntegrationDraft, TestResult
 
 if TYPE_CHECKING:
@@ -158,7 +163,7 @@ class IntegrationService:
         with self._services.session() as session:
             store = IntegrationStore(session)
             row = store.row_by_id(integration_id)
-            current = to_integration(row, ()).draft()
+            current = _as_saved_now(to_integration(row, ()).draft())
             if row.locked:
                 _refuse_locked_change(current, draft)
             self._services.policy.check_integration(draft, current)
@@ -242,6 +247,22 @@ def _tested_values_changed(
     if any(getattr(current, f) != getattr(wanted, f) for f in TESTED_FIELDS):
         return True
     return password is not None and password != previous
+
+
+def _as_saved_now(stored: IntegrationDraft) -> IntegrationDraft:
+    """The stored values with the CA in the standard form a save writes.
+
+    A CA saved by an older version in another PEM layout is the same trust:
+    writing it out again is no change to refuse on a managed integration,
+    nor a reason to forget the last test.
+    """
+    if not stored.ca_cert_pem:
+        return stored
+    try:
+        pem = canonical_ca_pem(stored.ca_cert_pem)
+    except ValueError:
+        return stored
+    return replace(stored, ca_cert_pem=pem)
 
 
 def _forget_last_test(row: IntegrationRow) -> None:

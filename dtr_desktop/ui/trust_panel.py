@@ -227,13 +227,12 @@ class CaCertificateField(QWidget):
         if pem is None:
             self._show(EMPTY_HINT, False)
             return
+        from dtr_desktop.domain.validation import canonical_ca_pem
+
         try:
-            certificates = read_certificates(pem)
-        except ValueError:
-            self._error = (
-                "This is not a PEM certificate. Paste the text from "
-                "-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----."
-            )
+            certificates = read_certificates(canonical_ca_pem(pem))
+        except ValueError as error:
+            self._error = str(error)
             self._show(self._error, True)
             return
         self._show(_summary(certificates), False)

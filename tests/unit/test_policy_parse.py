@@ -13,10 +13,10 @@ from dtr_desktop.policy import (
     policy_path,
     read_policy,
 )
+from tests.fakes.pki import make_ca
 
-PEM = """-----BEGIN CERTIFICATE-----
-MIIBszCCAVmgAwIBAgIUQm9ndXNPbmx5Rm9yUGFyc2luZ1Rlc3RzMAoGCCqGSM49
------END CERTIFICATE-----"""
+# A real certificate: a policy's CA is checked and kept in standard PEM.
+PEM = make_ca("policy test CA").cert_pem.strip()
 
 FULL = f'''
 version = 1
