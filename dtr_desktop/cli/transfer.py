@@ -78,6 +78,9 @@ def import_docker_config(args: argparse.Namespace, services: Services) -> int:
     interop = DockerInteropService(services)
     files = None
     if args.file is not None:
+        problem = _unreadable_file(args.file)
+        if problem:
+            return fail(problem)
         kind: FileKind = "containers" if args.file.name == "auth.json" else "docker"
         files = [CredentialFile(args.file, kind)]
     candidates = interop.preview_import(files)
@@ -102,6 +105,19 @@ def import_docker_config(args: argparse.Namespace, services: Services) -> int:
             "files; run again with --remove-plaintext to remove them."
         )
     return EXIT_ERROR if report.failed or refused else EXIT_OK
+
+
+def _unreadable_file(path: Path) -> str | None:
+    """Why a file named with --file cannot be imported from, or None.
+
+    Without it, a mistyped path read as an empty file and said "No logins
+    found." with success.
+    """
+    if not path.exists():
+        return f"{path}: file not found; give the path of a config.json or auth.json"
+    if not path.is_file():
+        return f"{path} is not a file; give the path of a config.json or auth.json"
+    return None
 
 
 def _choice(candidate: ImportCandidate, update: bool) -> ImportChoice:
