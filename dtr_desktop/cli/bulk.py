@@ -154,10 +154,24 @@ def import_integrations(args: argparse.Namespace, services: Services) -> int:
     if args.dry_run:
         print(f"{len(new)} integration(s) would be added.")
         return EXIT_OK
+    if entries and not new:
+        print(
+            f"Nothing to add: all {len(entries)} integration(s) in the file "
+            "already exist."
+        )
+        return EXIT_OK
     passwords = collect_passwords(new, args.password_stdin)
     failures = sum(not _add(services, entry, passwords) for entry in new)
-    print(f"Added {len(new) - failures} of {len(new)} new integration(s).")
+    print(_import_summary(len(new) - failures, len(new), len(entries)))
     return EXIT_ERROR if failures else EXIT_OK
+
+
+def _import_summary(added: int, new: int, held: int) -> str:
+    """What was added, and how many of the file's entries already existed."""
+    summary = f"Added {added} of {new} new integration(s)"
+    if held > new:
+        return f"{summary}; {held - new} of the {held} in the file already existed."
+    return f"{summary}."
 
 
 def _add(services: Services, entry: ImportEntry, passwords: dict[str, str]) -> bool:
