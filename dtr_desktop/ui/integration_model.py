@@ -88,10 +88,22 @@ def needs_sign_in(item: Integration) -> bool:
     return _sign_in_needed(item.provider, item.username)
 
 
+# The Status column's words where the usual label would not fit beside the
+# time; the tooltip and the dialogs keep the full wording.
+SHORT_LABELS = {
+    "unverified": "Not checked",
+    "bad-credentials": "Sign-in refused",
+    "untrusted-certificate": "Untrusted certificate",
+    "name-mismatch": "Wrong certificate name",
+}
+
+
 def _label(provider: str, username: str, outcome: str | None) -> str:
     if _sign_in_needed(provider, username):
         return SIGN_IN_NEEDED
-    return "" if outcome is None else outcome_label(outcome)
+    if outcome is None:
+        return ""
+    return SHORT_LABELS.get(outcome) or outcome_label(outcome)
 
 
 def status_label(item: Integration) -> str:

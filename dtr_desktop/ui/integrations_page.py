@@ -29,6 +29,7 @@ from dtr_desktop.ui.integration_dialog import IntegrationDialog
 from dtr_desktop.ui.integration_model import (
     HEADERS,
     NAME,
+    STATUS,
     URL,
     IntegrationFilterProxy,
     IntegrationTableModel,
@@ -265,13 +266,14 @@ class IntegrationsPage(QWidget):
         header.setDefaultAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         )
-        # The URL takes what is left (elided in the middle), so Status stays
-        # in view without a horizontal scroll bar on a 1000 px window.
+        # The URL and the Status share what is left (a URL elided in the
+        # middle), so Status stays in view without a horizontal scroll bar on
+        # a 1000 px window and reads whole at the usual 1180.
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(60)
-        widths = (145, 160, 0, 95, 112, 165)
+        widths = (125, 160, 0, 88, 112, 0)
         for column, width in enumerate(widths[: len(HEADERS)]):
-            if column == URL:
+            if column in (URL, STATUS):
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
             else:
                 header.resizeSection(column, width)

@@ -140,7 +140,7 @@ def test_a_password_fixed_while_test_all_runs_keeps_no_stale_verdict(
     add_slow(services, slow_registry, test_pki)
     window = open_window()
     page = page_of(window)
-    start_and_wait_for(qtbot, page, wrong, "Wrong user name or password")
+    start_and_wait_for(qtbot, page, wrong, "Sign-in refused")
 
     draft = services.integrations.get_by_id(wrong.id).draft()
     fixed = services.integrations.edit(
@@ -180,7 +180,7 @@ def test_results_for_an_integration_deleted_during_the_run_go_nowhere(
 
     assert page.model.row_of(fast.id) == -1
     assert [i.name for i in page.data.integrations] == ["Other", "Slow"]
-    assert status_of(page, other.id).startswith("Wrong user name or password")
+    assert status_of(page, other.id).startswith("Sign-in refused")
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
 
 

@@ -89,10 +89,10 @@ def mixed_integrations(
         add(services, registry_tls_token, "A token").id: "Connected",
         add(services, registry_http_htpasswd, "B plain").id: "Connected",
         add(services, registry_tls_htpasswd, "C no CA", with_ca=False).id: (
-            "Certificate not trusted"
+            "Untrusted certificate"
         ),
         add(services, registry_tls_token, "D wrong", password="wrong").id: (
-            "Wrong user name or password"
+            "Sign-in refused"
         ),
     }
 

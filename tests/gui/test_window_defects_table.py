@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from dtr_desktop.services import Services
-from dtr_desktop.ui.integration_model import STATUS
+from dtr_desktop.ui.integration_model import SHORT_LABELS, STATUS
 from dtr_desktop.ui.integrations_page import IntegrationsPage
 from dtr_desktop.ui.main_window import MainWindow
 from tests.gui.conftest import OpenWindow, add_integration
@@ -74,6 +74,23 @@ def test_the_status_column_stays_visible_at_1000_px(
     assert header.sectionViewportPosition(STATUS) >= 0
     assert right <= page.table.viewport().width()
     assert not page.table.horizontalScrollBar().isVisible()
+
+
+def test_every_status_reads_whole_at_the_usual_window_width(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    six_integrations(services)
+    window = open_window()
+    window.resize(1180, 720)
+    page = integrations_page(window)
+    qtbot.waitUntil(lambda: window.width() == 1180)
+    width = page.table.horizontalHeader().sectionSize(STATUS)
+    metrics = page.table.fontMetrics()
+    icon_and_margins = 30
+
+    for label in (*SHORT_LABELS.values(), "Refused: not secure", "Rate limited"):
+        text = f"{label} · 09:38"
+        assert metrics.horizontalAdvance(text) + icon_and_margins <= width, text
 
 
 def test_the_test_all_progress_shows_its_whole_label(
