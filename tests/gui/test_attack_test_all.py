@@ -171,7 +171,7 @@ def test_results_for_an_integration_deleted_during_the_run_go_nowhere(
     page = page_of(window)
     start_and_wait_for(qtbot, page, fast, "Connected")
     qtbot.waitUntil(
-        lambda: status_of(page, other.id).startswith("Wrong"), timeout=WAIT_MS
+        lambda: status_of(page, other.id).startswith("Sign-in refused"), timeout=WAIT_MS
     )
 
     services.integrations.delete(fast.id)

@@ -84,7 +84,7 @@ def test_edit_with_a_passing_test_replaces_the_wrong_password_status(
     services.integrations.record_test(added.id, wrong)
     window = open_window()
     page = page_of(window)
-    assert status_of(window, "Team registry").startswith("Wrong")
+    assert status_of(window, "Team registry").startswith("Sign-in refused")
 
     page.select(added.id)
     page.edit()
