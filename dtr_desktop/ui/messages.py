@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from functools import cache
 
-from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QRect, QSize, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 
@@ -214,6 +214,9 @@ def _width_for_text(box: QMessageBox, room: QRect) -> int:
     long enough text then ran off the bottom of the screen. 0 when the text
     fits at the box's own width.
     """
+    # Not at the top: the window's first screen does without the Qt namespace.
+    from PySide6.QtCore import Qt
+
     text = "\n\n".join(part for part in (box.text(), box.informativeText()) if part)
     room_height = room.height() - TITLE_BAR - TEXT_CHROME.height()
     metrics = box.fontMetrics()
