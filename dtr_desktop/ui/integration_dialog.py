@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -51,6 +51,11 @@ LOCKED_TIP = "Set by your administrator's policy; it cannot be changed here."
 STORED_PASSWORD_HINT = "The saved password stays unless you type a new one here."
 NO_PASSWORD_HINT = "No password is saved for this integration: type one to sign in."
 SIGN_IN_NOTE = "Sign-in needed: type your user name and password for this registry."
+#: Room the dialog keeps when less is needed, so a message or a one-line result
+#: coming and going does not move the buttons.
+KEPT_SPARE_HEIGHT = 80
+#: How deep the form nests widgets with layouts (a label in a row in a panel...).
+LAYOUT_DEPTH = 6
 #: Stands in for a name not typed yet: a connection test does not need one.
 TEST_NAME = "Connection test"
 
@@ -114,7 +119,10 @@ class IntegrationDialog(QDialog):
         self._server_errors: dict[str, str] = {}
         self._saving = False
         self._discarding = False
+        self._placed = False  # shown and put in its place on the screen
+        self._fit_queued = False
         self._build()
+        self.installEventFilter(self)  # the notes above the form change size
         self._fill()
         self._validate()
         self._initial = self._snapshot()
@@ -269,27 +277,78 @@ class IntegrationDialog(QDialog):
         super().showEvent(event)
         self.fit_to_screen()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A message, a field's error or the certificate text changed size.
+        if event.type() == QEvent.Type.LayoutRequest and not self._fit_queued:
+            self._fit_queued = True
+            QTimer.singleShot(0, self, self._queued_fit)
+        return super().eventFilter(watched, event)
+
+    def _queued_fit(self) -> None:
+        self._fit_queued = False
+        if self.isVisible():
+            self.fit_to_screen()
+
     def fit_to_screen(self) -> None:
-        """As tall as the form wants, never taller than the screen has room for.
+        """As tall as the form wants, never taller or lower than the screen.
 
         The form scrolls inside, so the buttons stay on screen however long
-        the messages and certificate details under it grow.
+        the messages and certificate details under it grow. The bottom edge,
+        where the buttons are, stays put: the dialog grows upwards while the
+        screen has room above it, and a few lines given back keep their room,
+        so the buttons do not move under the pointer with every message.
         """
         room = self._room()
-        self.setMaximumSize(room.size())
-        content = self.form_body
-        # Layouts learn of a just-hidden result through posted requests.
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        inner = self.form_scroll.viewport().width() or content.sizeHint().width()
-        wanted = content.heightForWidth(inner)
-        if wanted < 0:
-            wanted = content.sizeHint().height()
-        chrome = self.height() - self.form_scroll.viewport().height()
+        if self.maximumSize() != room.size():
+            self.setMaximumSize(room.size())
+        _settle_layouts()
+        placed = self._placed
+        width = self._fitting_width(room, placed)
+        height = self._fitting_height(width, room, placed)
+        frame = QRect(0, 0, width, height)
+        if placed:
+            frame.moveBottomLeft(self.geometry().bottomLeft())
+        else:
+            frame.moveCenter(self._centre())
+        self._placed = self.isVisible()
+        frame = _moved_into(frame, room)
+        if frame != self.geometry():
+            self.setGeometry(frame)
+
+    def _fitting_width(self, room: QRect, placed: bool) -> int:
+        """The form's widest line fits; otherwise the width stays as it is."""
+        inner = self.form_scroll.viewport().width()
+        needed = self.form_body.minimumSizeHint().width() + self.width() - inner
+        if not placed:
+            needed = max(needed, self.sizeHint().width())
+        return min(max(self.width(), needed), room.width())
+
+    def _fitting_height(self, width: int, room: QRect, placed: bool) -> int:
+        wanted = min(self._wanted_height(width), room.height())
+        spare = self.height() - wanted
+        if placed and 0 <= spare <= KEPT_SPARE_HEIGHT:
+            return self.height()
+        return max(wanted, self.minimumHeight())
+
+    def _wanted_height(self, width: int) -> int:
+        """The dialog's height at ``width`` with the whole form in view."""
+        scroll = self.form_scroll
+        bar = scroll.verticalScrollBar()
+        bar_width = bar.width() if bar.isVisible() else 0
+        inner = scroll.viewport().width() + bar_width + width - self.width()
+        form = self.form_body.heightForWidth(inner)
+        if form < 0:
+            form = self.form_body.sizeHint().height()
+        chrome = self.height() - scroll.height()
         if not self.isVisible():
-            chrome = self.sizeHint().height() - self.form_scroll.sizeHint().height()
-        needed = content.minimumSizeHint().width() + self.width() - inner
-        width = min(max(self.width(), self.sizeHint().width(), needed), room.width())
-        self.resize(width, min(wanted + chrome + 2, room.height()))
+            chrome = self.sizeHint().height() - scroll.sizeHint().height()
+        return form + chrome + 2
+
+    def _centre(self) -> QPoint:
+        parent = self.parentWidget()
+        if parent is None:
+            return self._room().center()
+        return parent.window().frameGeometry().center()
 
     def set_saving(self, saving: bool) -> None:
         self._saving = saving
@@ -328,12 +387,13 @@ class IntegrationDialog(QDialog):
         self.form_scroll.setWidgetResizable(True)
         self.form_scroll.setWidget(body)
         self.form_body = body
+        body.installEventFilter(self)
         return self.form_scroll
 
     def _room(self) -> QRect:
-        """The part of the screen a dialog may cover, less its title bar."""
+        """Where the dialog may lie: the screen's free part, under a title bar."""
         room = (self.parentWidget() or self).screen().availableGeometry()
-        return room.adjusted(0, 0, 0, -TITLE_BAR)
+        return room.adjusted(0, TITLE_BAR, 0, 0)
 
     def _add_notes(self, layout: QVBoxLayout) -> None:
         self.managed_note = QLabel()
@@ -660,6 +720,24 @@ class IntegrationDialog(QDialog):
         self.password_edit.setEchoMode(mode)
         self.show_password_action.setIcon(icon("eye-off" if shown else "eye"))
         self.show_password_action.setText("Hide password" if shown else "Show password")
+
+
+def _settle_layouts() -> None:
+    """Let every pending layout request run, the nested ones too.
+
+    A layout that settles asks its parent to settle next, and Qt handles
+    only the requests already waiting when it is asked: one round left the
+    form's height a line short, and the result under the scroll bar.
+    """
+    for _round in range(LAYOUT_DEPTH):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+
+def _moved_into(frame: QRect, room: QRect) -> QRect:
+    """``frame`` moved up or in as little as it takes to lie inside ``room``."""
+    left = max(min(frame.left(), room.right() + 1 - frame.width()), room.left())
+    top = max(min(frame.top(), room.bottom() + 1 - frame.height()), room.top())
+    return QRect(QPoint(left, top), frame.size())
 
 
 def _last_outcome(panel: ConnectionTestPanel) -> str:

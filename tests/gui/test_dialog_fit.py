@@ -9,14 +9,18 @@ from __future__ import annotations
 import os
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from dtr_desktop.domain.errors import ValidationError
+from dtr_desktop.ui.connection_test import FAILED_TEST
+from dtr_desktop.ui.dialog_fit import TITLE_BAR
 from dtr_desktop.ui.integration_dialog import IntegrationDialog
 from dtr_desktop.ui.main_window import MainWindow
 from dtr_desktop.ui.messages import Prompter
 from tests.gui.conftest import OpenWindow, wait_idle
+from tests.integration.registry_servers import RunningRegistry
 
 WAIT_MS = 30_000
 SAVE_DETAIL = (
@@ -171,3 +175,153 @@ def test_cancel_after_typing_shows_the_whole_question(
     assert_title_fits(box)
     with qtbot.waitSignal(dialog.finished):
         dialog.prompter.answer(QMessageBox.StandardButton.Yes)
+
+
+# the Add/Edit dialog --------------------------------------------------------
+
+
+def hidden_form(dialog: IntegrationDialog) -> int:
+    """How many pixels of the form the dialog's scroll area keeps out of view."""
+    dialog.form_body.layout().activate()
+    return max(dialog.form_body.height() - dialog.form_scroll.viewport().height(), 0)
+
+
+def client_room(dialog: QWidget) -> QRect:
+    """Where the dialog may lie: the screen less the panels and a title bar."""
+    return dialog.screen().availableGeometry().adjusted(0, TITLE_BAR, 0, 0)
+
+
+def run_test(qtbot: QtBot, dialog: IntegrationDialog) -> str:
+    panel = dialog.connection_test
+    assert panel is not None
+    with qtbot.waitSignal(panel.finished, timeout=WAIT_MS) as finished:
+        qtbot.mouseClick(panel.test_button, Qt.MouseButton.LeftButton)
+    return str(finished.args[0])
+
+
+def test_a_test_result_shows_without_scrolling_when_the_screen_has_room(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    window = open_window()
+    dialog = add_dialog(window)
+    dialog.select_provider("registry")
+    qtbot.keyClicks(dialog.url_edit, "https://127.0.0.1:1")  # nothing listens
+
+    assert run_test(qtbot, dialog) == FAILED_TEST
+
+    panel = dialog.connection_test
+    assert panel is not None and panel.message.isVisible()
+    qtbot.waitUntil(lambda: hidden_form(dialog) == 0)
+    assert dialog.height() < client_room(dialog).height()  # there was room
+    assert client_room(dialog).contains(dialog.geometry())
+    dialog.reject()
+    wait_idle(qtbot, window)
+
+
+def buttons_at(dialog: IntegrationDialog) -> list[QPoint]:
+    return [
+        button.mapToGlobal(QPoint(0, 0))
+        for button in (dialog.cancel_button, dialog.save_button)
+    ]
+
+
+def tight_fit(qtbot: QtBot, dialog: IntegrationDialog) -> None:
+    """Leave the dialog no room to spare below its form."""
+    viewport = dialog.form_scroll.viewport()
+    spare = viewport.height() - dialog.form_body.heightForWidth(viewport.width())
+    dialog.resize(dialog.width(), dialog.height() - spare)
+    qtbot.waitUntil(lambda: dialog.form_body.height() == viewport.height())
+    assert hidden_form(dialog) == 0
+
+
+def test_the_dialog_opens_whole_and_on_screen(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    window = open_window()
+
+    dialog = add_dialog(window)
+    qtbot.waitUntil(dialog.isVisible)
+
+    assert hidden_form(dialog) == 0
+    assert client_room(dialog).contains(dialog.geometry())
+    # Over the middle of the window (which is wider than this screen).
+    centre = window.frameGeometry().center()
+    assert abs(dialog.geometry().center().y() - centre.y()) <= 1
+    dialog.reject()
+
+
+def test_a_growing_dialog_moves_up_to_stay_on_screen(
+    qtbot: QtBot, open_window: OpenWindow, registry_tls_htpasswd: RunningRegistry
+) -> None:
+    registry = registry_tls_htpasswd
+    window = open_window()
+    dialog = add_dialog(window)
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.move(dialog.x(), client_room(dialog).bottom() - dialog.height() - 10)
+    dialog.select_provider("registry")
+    dialog.url_edit.setText(registry.url)
+    dialog.username_edit.setText("alice")
+    dialog.password_edit.setText(registry.password())
+
+    assert run_test(qtbot, dialog) == FAILED_TEST  # a certificate to trust
+
+    panel = dialog.connection_test
+    assert panel is not None and panel.offer.isVisible()
+    room = client_room(dialog)
+    qtbot.waitUntil(
+        lambda: hidden_form(dialog) == 0 or dialog.height() == room.height()
+    )
+    assert dialog.height() > 500
+    assert room.contains(dialog.geometry())
+    for button in (panel.test_button, dialog.cancel_button, dialog.save_button):
+        assert room.contains(QRect(button.mapToGlobal(QPoint(0, 0)), button.size()))
+    dialog.reject()
+    wait_idle(qtbot, window)
+
+
+def test_messages_from_a_failed_save_show_without_scrolling(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    window = open_window()
+    dialog = add_dialog(window)
+    qtbot.waitUntil(dialog.isVisible)
+    tight_fit(qtbot, dialog)
+    low = client_room(dialog).bottom() - dialog.height() - 10
+    dialog.move(dialog.x(), low)  # with room above it to grow into
+    before = buttons_at(dialog)
+    why = "The store refused this value; change it or ask your administrator. "
+
+    dialog.show_error(ValidationError({"url": why * 3, "other": why * 2}))
+
+    assert dialog.banner.isVisible() and why in dialog.shown_error("url")
+    qtbot.waitUntil(lambda: hidden_form(dialog) == 0)
+    assert buttons_at(dialog) == before  # it grew upwards
+    assert client_room(dialog).contains(dialog.geometry())
+    dialog.reject()
+
+
+def test_the_buttons_stay_put_while_a_short_result_comes_and_goes(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    window = open_window()
+    dialog = add_dialog(window)
+    dialog.select_provider("registry")
+    qtbot.keyClicks(dialog.url_edit, "https://127.0.0.1:1")  # nothing listens
+    qtbot.waitUntil(dialog.isVisible)
+    run_test(qtbot, dialog)
+    qtbot.waitUntil(lambda: hidden_form(dialog) == 0)
+    shown = buttons_at(dialog)
+    panel = dialog.connection_test
+    assert panel is not None
+
+    qtbot.keyClicks(dialog.url_edit, "0")  # the result no longer applies: hidden
+    assert not panel.isVisible()
+    QApplication.processEvents()
+    assert buttons_at(dialog) == shown
+
+    qtbot.keyClick(dialog.url_edit, Qt.Key.Key_Backspace)
+    run_test(qtbot, dialog)
+    qtbot.waitUntil(lambda: hidden_form(dialog) == 0)
+    assert buttons_at(dialog) == shown
+    dialog.reject()
+    wait_idle(qtbot, window)
