@@ -12,6 +12,9 @@ from pathlib import Path
 APP_NAME = "dtr-desktop"
 DATA_DIR_ENV = "DTR_DESKTOP_DATA_DIR"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+DATABASE_FILE = "dtr-desktop.sqlite3"
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -30,6 +33,54 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def make_private_dir(path: Path, *, tighten: bool = True) -> None:
+    """Create ``path`` and its missing parents readable by their owner only.
+
+    ``mkdir(mode=...)`` applies the mode to the last folder alone, so its
+    parents (the data folder above ``logs``, ``~/.local/share``) were made
+    0755. With ``tighten``, an existing folder of the user's that others can
+    read (made by an earlier version) is made 0700 too. Raises ``OSError``.
+    """
+    missing: list[Path] = []
+    folder = path
+    while not os.path.lexists(folder) and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)  # or another process's
+    if tighten:
+        make_private(path, PRIVATE_DIR_MODE)
+
+
+def make_private(path: Path | str, mode: int) -> None:
+    """Take group and other permissions off the user's own file or folder.
+
+    Nothing happens to one another user owns, nor where there are no POSIX
+    permissions (Windows).
+    """
+    if os.name != "posix":
+        return
+    try:
+        info = os.stat(path)
+        if info.st_uid == os.getuid() and info.st_mode & 0o777 & ~mode:
+            os.chmod(path, info.st_mode & mode)
+    except OSError as error:
+        logging.getLogger(__name__).warning(
+            "could not make %s private: %s", path, error.strerror
+        )
+
+
+def make_private_data_dir(data: Path, overridden: bool) -> None:
+    """The data folder, 0700; an existing one is tightened when it is ours.
+
+    Ours: the default folder (named after the app), or one holding the
+    database. A folder given with ``--data-dir`` that holds other things is
+    the user's to set.
+    """
+    ours = not overridden or os.path.exists(data / DATABASE_FILE)
+    make_private_dir(data, tighten=ours)
 
 
 def log_dir(data: Path, overridden: bool) -> Path:
@@ -106,7 +157,9 @@ def _add_file_handler(
     root: logging.Logger, directory: Path, formatter: logging.Formatter
 ) -> logging.Handler | None:
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dir(directory)
+        if directory.parent.name == APP_NAME:  # ~/.local/state/dtr-desktop/log
+            make_private(directory.parent, PRIVATE_DIR_MODE)
         handler = _private_log_handler(directory / f"{APP_NAME}.log")
     except OSError as error:
         print(
@@ -140,10 +193,13 @@ class PrivateLogFile(logging.FileHandler):
     def __init__(self, path: Path) -> None:
         self.reported = False
         super().__init__(path, mode="a", encoding="utf-8")
+        for number in range(self.BACKUPS + 1):
+            if os.path.exists(self._numbered(number)):  # from an earlier version
+                make_private(self._numbered(number), PRIVATE_FILE_MODE)
 
     def _open(self) -> io.TextIOWrapper:
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
-        descriptor = os.open(self.baseFilename, flags, 0o600)
+        descriptor = os.open(self.baseFilename, flags, PRIVATE_FILE_MODE)
         return open(descriptor, "a", encoding=self.encoding)
 
     def emit(self, record: logging.LogRecord) -> None:

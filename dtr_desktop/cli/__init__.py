@@ -167,6 +167,8 @@ def _read_as_option(word: str) -> bool:
 def _open_window(args: argparse.Namespace) -> int:
     """The window; its log file is opened once it has painted."""
     from dtr_desktop import paths
+    from dtr_desktop.cli.common import fail, private_data_dir
+    from dtr_desktop.domain.errors import DtrDesktopError
     from dtr_desktop.ui.display import display_problem
 
     problem = display_problem()
@@ -175,6 +177,10 @@ def _open_window(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     data = paths.data_dir(args.data_dir)
     overridden = bool(args.data_dir or os.environ.get(paths.DATA_DIR_ENV))
+    try:
+        private_data_dir(data, overridden)
+    except DtrDesktopError as error:
+        return fail(str(error))
     open_log_file = paths.setup_logging(
         paths.log_dir(data, overridden), args.verbose, defer_file=True
     )

@@ -32,8 +32,23 @@ def prepare_data_dir(args: argparse.Namespace) -> Path:
 
     data = paths.data_dir(args.data_dir)
     overridden = bool(args.data_dir or os.environ.get(paths.DATA_DIR_ENV))
+    private_data_dir(data, overridden)
     paths.setup_logging(paths.log_dir(data, overridden), args.verbose)
     return data
+
+
+def private_data_dir(data: Path, overridden: bool) -> None:
+    """Make the data folder (0700) before anything is written in it."""
+    from dtr_desktop import paths
+    from dtr_desktop.domain.errors import StoreError
+
+    try:
+        paths.make_private_data_dir(data, overridden)
+    except OSError as error:
+        raise StoreError(
+            f"The data folder {data} cannot be used ({error.strerror}). "
+            "Choose a writable folder with --data-dir."
+        ) from None
 
 
 def open_services(args: argparse.Namespace) -> Services:

@@ -154,7 +154,7 @@ def record_choice(data_dir: str | PathLike[str], backend: str) -> None:
     except UnicodeError:
         return
     try:
-        os.makedirs(data_dir, exist_ok=True)
+        os.makedirs(data_dir, mode=0o700, exist_ok=True)
         temporary = os.path.join(data_dir, f".{CHOICE_FILE}.{os.getpid()}")
         with open(temporary, "wb") as file:
             file.write(record)

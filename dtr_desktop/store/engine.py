@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 
 from dtr_desktop.domain.errors import StoreError
+from dtr_desktop.paths import make_private_dir
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def _create_private(path: Path) -> None:
     SQLite gives its -wal and -shm files the database file's mode.
     """
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dir(path.parent, tighten=False)  # see paths.make_private_data_dir
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     except OSError as error:
         raise StoreError(
