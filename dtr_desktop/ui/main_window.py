@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from dtr_desktop.services import Services
 from dtr_desktop.ui import window_state as state
 from dtr_desktop.ui.account_data import AccountData
+from dtr_desktop.ui.dialog_fit import TITLE_BAR
 from dtr_desktop.ui.icons import icon
 from dtr_desktop.ui.messages import Prompter
 from dtr_desktop.ui.subscription_view import DASHBOARD, SETTINGS, SubscriptionView
@@ -56,6 +57,11 @@ log = logging.getLogger(__name__)
 
 SUBSCRIPTION_PAGE, ACCOUNT_PAGE = range(2)
 TAB_SECTIONS = {DASHBOARD: "dashboard", SETTINGS: "settings"}
+#: The least room the pages under the top bar need to stay legible: the
+#: Integrations page's filter box, whole button labels and a few table rows,
+#: the subscription's tabs and lists. With the top bar and a title bar it fits
+#: an 800×600 screen.
+PAGES_MINIMUM = QSize(780, 440)
 #: Modules Account Settings needs, imported a step at a time after the paint
 #: (~15-25 ms each); the next step builds Account Settings itself (~35 ms).
 LATER = (
@@ -178,7 +184,8 @@ class MainWindow(QMainWindow):
         layout = self._central_layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self._top_bar())
+        top_bar = self._top_bar()
+        layout.addWidget(top_bar)
         self.banner = QLabel()
         self.banner.setObjectName("Banner")
         self.banner.setWordWrap(True)
@@ -189,8 +196,16 @@ class MainWindow(QMainWindow):
         layout.addLayout(banner_row)
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
+        self._limit_shrinking(top_bar.sizeHint().height())
         self.subscription_view = SubscriptionView(self.data, self.prompter, self.stack)
         self.stack.addWidget(self.subscription_view)
+
+    def _limit_shrinking(self, top_bar_height: int) -> None:
+        """The window cannot be made too small for its pages; on a screen
+        smaller still, it can be made as small as the screen."""
+        room = self.screen().availableGeometry().size()
+        room -= QSize(0, TITLE_BAR + top_bar_height)
+        self.stack.setMinimumSize(PAGES_MINIMUM.boundedTo(room))
 
     def _build_account(self) -> AccountSettings:
         from dtr_desktop.ui.account_settings import AccountSettings

@@ -1,4 +1,5 @@
-"""Message boxes and the Add/Edit dialog show all they hold and stay on screen.
+"""Message boxes and the Add/Edit dialog show all they hold and stay on screen;
+the main window cannot be made too small for its pages.
 
 The window tests run offscreen, on an 800×800 screen without a window manager,
 as under Xvfb: a box or dialog is where Qt puts it, nothing moves it back.
@@ -9,17 +10,26 @@ from __future__ import annotations
 import os
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QMessageBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from dtr_desktop.domain.errors import ValidationError
+from dtr_desktop.services import Services
 from dtr_desktop.ui.connection_test import FAILED_TEST
 from dtr_desktop.ui.dialog_fit import TITLE_BAR
 from dtr_desktop.ui.integration_dialog import IntegrationDialog
 from dtr_desktop.ui.main_window import MainWindow
 from dtr_desktop.ui.messages import Prompter
-from tests.gui.conftest import OpenWindow, wait_idle
+from dtr_desktop.ui.subscription_view import DASHBOARD, SETTINGS
+from tests.gui.conftest import OpenWindow, add_integration, wait_idle
 from tests.integration.registry_servers import RunningRegistry
 
 WAIT_MS = 30_000
@@ -325,3 +335,58 @@ def test_the_buttons_stay_put_while_a_short_result_comes_and_goes(
     assert buttons_at(dialog) == shown
     dialog.reject()
     wait_idle(qtbot, window)
+
+
+# the main window's smallest size ---------------------------------------------
+
+#: A small laptop's screen less its panel and the window's title bar.
+SMALL_SCREEN_ROOM = QSize(800, 600 - 48 - TITLE_BAR)
+
+
+def illegible(window: MainWindow) -> list[str]:
+    """Buttons and boxes on the page shown that are too narrow for their text."""
+    found = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.window() is not window:
+            continue
+        named = isinstance(widget, QAbstractButton) and widget.text()
+        if (named or isinstance(widget, QComboBox)) and (
+            widget.width() < widget.minimumSizeHint().width()
+        ):
+            found.append(f"{type(widget).__name__} {named or ''} {widget.width()} px")
+    if window.stack.currentWidget() is window.account:
+        edit = window.account.integrations.filter_edit
+        if edit.width() < edit.fontMetrics().horizontalAdvance("Filter by name") + 40:
+            found.append(f"filter box {edit.width()} px")
+    return found
+
+
+def test_the_window_keeps_its_pages_legible_at_its_smallest(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    services.subscriptions.add("web-shop")
+    for name in ("Prod DTR", "Quay mirror"):
+        add_integration(services, name)
+        services.subscriptions.attach("web-shop", name)
+    window = open_window()
+
+    window.resize(600, 400)  # as small as it goes
+    QApplication.processEvents()
+
+    assert window.width() > 600 and window.height() > 400
+    assert window.width() <= SMALL_SCREEN_ROOM.width()
+    assert window.height() <= SMALL_SCREEN_ROOM.height()
+    window.show_account_settings("integrations")
+    window.account.integrations.table.selectRow(0)
+    QApplication.processEvents()
+    assert illegible(window) == []
+    window.show_account_settings("subscriptions")
+    QApplication.processEvents()
+    assert illegible(window) == []
+    window.choose_subscription("web-shop")
+    for tab in (DASHBOARD, SETTINGS):
+        window.show_subscription(tab)
+        wait_idle(qtbot, window)
+        QApplication.processEvents()
+        assert illegible(window) == [], tab
+    assert window.size().boundedTo(SMALL_SCREEN_ROOM) == window.size()
