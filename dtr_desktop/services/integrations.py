@@ -157,7 +157,10 @@ class IntegrationService:
         """
         from dtr_desktop.store.queries import IntegrationStore, to_integration
 
-        draft = clean_draft(draft)
+        try:
+            draft = clean_draft(draft)
+        except ValidationError as error:
+            draft = self._keep_managed_ca(integration_id, draft, error)
         if password is not None:
             _check_password(password, draft.username)
         with self._services.session() as session:
@@ -182,6 +185,25 @@ class IntegrationService:
             edited = to_integration(row)
         log.info("integration %s edited", integration_id)
         return edited
+
+    def _keep_managed_ca(
+        self, integration_id: str, draft: IntegrationDraft, error: ValidationError
+    ) -> IntegrationDraft:
+        """A locked integration's unreadable CA, left as the policy gave it.
+
+        Its user cannot change the CA, so it must not stop them changing
+        what they may (user name, password, email). Otherwise ``error``.
+        """
+        stored = self.get_by_id(integration_id)
+        unchanged = (draft.ca_cert_pem or "").strip() == (
+            stored.ca_cert_pem or ""
+        ).strip()
+        if set(error.field_errors) != {"ca_cert_pem"} or not (
+            stored.locked and unchanged
+        ):
+            raise error
+        cleaned = clean_draft(replace(draft, ca_cert_pem=None))
+        return replace(cleaned, ca_cert_pem=stored.ca_cert_pem)
 
     def delete(self, integration_id: str) -> None:
         """Delete an integration and its secret; refused while subscriptions use it."""

@@ -8,9 +8,11 @@ again in standard PEM, and a CA saved before that is read in full.
 from __future__ import annotations
 
 import ssl
+from dataclasses import replace
 
 import pytest
 
+from dtr_desktop.domain.errors import ValidationError
 from dtr_desktop.domain.validation import (
     ca_certificate_error,
     canonical_ca_pem,
@@ -21,6 +23,8 @@ from dtr_desktop.policy.errors import PolicyError
 from dtr_desktop.policy.parse import parse_policy
 from dtr_desktop.registry.errors import InvalidCaCertificate
 from dtr_desktop.registry.tls import trust_context
+from dtr_desktop.services import Services
+from dtr_desktop.store.queries import IntegrationStore
 from tests.fakes.pki import KeyPair, make_ca
 
 END = "-----END CERTIFICATE-----"
@@ -152,3 +156,48 @@ def test_policy_ca_that_holds_no_certificate_is_a_problem() -> None:
         parse_policy(text)
 
     assert "not a PEM certificate" in str(refused.value)
+
+
+BROKEN = f"-----BEGIN CERTIFICATE-----\nAAAA\n{END}"
+
+
+def stored_with_broken_ca(services: Services, name: str, locked: bool) -> str:
+    """An integration saved before CAs were checked (a policy's, when locked)."""
+    draft = IntegrationDraft(
+        name=name,
+        provider="registry",
+        url="https://registry.example.com",
+        ca_cert_pem=BROKEN,
+    )
+    with services.session() as session:
+        row = IntegrationStore(session).add(draft, managed=locked, locked=locked)
+        session.commit()
+        return row.id
+
+
+def test_a_locked_integration_with_an_unreadable_ca_can_still_be_edited(
+    services: Services,
+) -> None:
+    integration_id = stored_with_broken_ca(services, "Managed", locked=True)
+    stored = services.integrations.get_by_id(integration_id)
+
+    edited = services.integrations.edit(
+        integration_id, replace(stored.draft(), email="ops@example.com")
+    )
+
+    assert (edited.email, edited.ca_cert_pem) == ("ops@example.com", BROKEN)
+
+
+def test_an_own_integration_with_an_unreadable_ca_is_asked_to_fix_it(
+    services: Services,
+) -> None:
+    integration_id = stored_with_broken_ca(services, "Own", locked=False)
+    stored = services.integrations.get_by_id(integration_id)
+
+    with pytest.raises(ValidationError) as refused:
+        services.integrations.edit(
+            integration_id, replace(stored.draft(), email="ops@example.com")
+        )
+
+    assert list(refused.value.field_errors) == ["ca_cert_pem"]
+    assert services.integrations.get_by_id(integration_id).email == ""
