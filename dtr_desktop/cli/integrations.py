@@ -237,9 +237,9 @@ MAX_CA_BYTES = 1_000_000
 
 
 def _read_ca(path: str) -> str:
-    file = Path(path)
     try:
-        data = file.read_bytes()[: MAX_CA_BYTES + 1]
+        with Path(path).open("rb") as file:  # /dev/zero or a huge file: a prefix
+            data = file.read(MAX_CA_BYTES + 1)
     except OSError as error:
         raise ValidationError(
             {"ca_file": f"cannot read {path}: {error.strerror}"}

@@ -325,7 +325,8 @@ class _Reader:
         if not path.is_absolute() and self.path is not None:
             path = self.path.parent / path
         try:
-            pem = path.read_bytes()[:MAX_POLICY_BYTES].decode("ascii").strip()
+            with path.open("rb") as file:  # /dev/zero or a huge file: a prefix
+                pem = file.read(MAX_POLICY_BYTES).decode("ascii").strip()
         except (OSError, UnicodeDecodeError) as error:
             why = getattr(error, "strerror", None) or "not a PEM text file"
             self.problem(f"ca_file {path}: {why}", "integrations", index, "ca_file")

@@ -11,6 +11,7 @@ accepts, and nothing is saved until the integration is.
 from __future__ import annotations
 
 import logging
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -274,9 +275,18 @@ def _summary(certificates: Sequence[CertificateInfo]) -> str:
 
 
 def _read_small(path: Path) -> bytes:
-    if path.stat().st_size > MAX_CA_FILE:
+    """At most a certificate's worth, from a regular file only.
+
+    A device such as /dev/zero says its size is 0 and never ends, and a named
+    pipe blocks until something writes to it: either would hang the window.
+    """
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise ValueError("it is not a regular file")
+    with path.open("rb") as file:
+        data = file.read(MAX_CA_FILE + 1)
+    if len(data) > MAX_CA_FILE:
         raise ValueError("the file is too large for a certificate")
-    return path.read_bytes()
+    return data
 
 
 def _why(error: Exception) -> str:
