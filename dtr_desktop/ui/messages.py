@@ -150,6 +150,7 @@ class Prompter(QObject):
         box = QMessageBox(icon, title, text, Button.Ok, self._parent)
         box.setInformativeText(detail)
         box.setObjectName("MessageBox")
+        _shorten_to_screen(box)
         _fit_title(box)
         return box
 
@@ -196,6 +197,65 @@ def _fit_title(box: QMessageBox) -> None:
     buttons.setMinimumWidth(width - margins.left() - margins.right())
 
 
+#: What a box shows when its text moved under Show Details.
+WHOLE_TEXT_IN_DETAILS = "The whole message is under Show Details."
+
+
+def _shorten_to_screen(box: QMessageBox) -> None:
+    """Move a text the screen cannot show whole, even at the widest box, to
+    the scrolling Show Details area, which wraps anywhere.
+
+    A text taller than the screen (a policy with hundreds of problems) ran off
+    its bottom, the buttons out of reach; a word wider than the box (a long
+    path or URL) lost its end. The box keeps the start of the text, such words
+    shortened in the middle, and leaves half the screen for the details.
+    """
+    room = box.screen().availableGeometry()
+    width = _widest(room)
+    text = _whole_text(box)
+    shown = _elide_long_words(box, text, width)
+    budget = (room.height() - TITLE_BAR - TEXT_CHROME.height()) // 2
+    if shown == text and _text_height(box, text, width) <= budget:
+        return
+    low, high = 0, len(shown)
+    while low < high:  # the longest start of the text that fits the budget
+        middle = (low + high + 1) // 2
+        if _text_height(box, shown[:middle] + "…", width) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    box.setDetailedText(text)
+    box.setText(shown if low == len(shown) else shown[:low].rstrip() + "…")
+    box.setInformativeText(WHOLE_TEXT_IN_DETAILS)
+
+
+def _elide_long_words(box: QMessageBox, text: str, width: int) -> str:
+    import re
+
+    from PySide6.QtCore import Qt
+
+    metrics, column = box.fontMetrics(), width - TEXT_CHROME.width()
+
+    def fitted(word: re.Match[str]) -> str:
+        if metrics.horizontalAdvance(word[0]) <= column:
+            return word[0]
+        return metrics.elidedText(word[0], Qt.TextElideMode.ElideMiddle, column)
+
+    return re.sub(r"\S+", fitted, text)
+
+
+def _whole_text(box: QMessageBox) -> str:
+    return "\n\n".join(part for part in (box.text(), box.informativeText()) if part)
+
+
+def _text_height(box: QMessageBox, text: str, width: int) -> int:
+    from PySide6.QtCore import Qt
+
+    column = QRect(0, 0, width - TEXT_CHROME.width(), 1 << 24)
+    flags = Qt.TextFlag.TextWordWrap
+    return box.fontMetrics().boundingRect(column, flags, text).height()
+
+
 def _widest(room: QRect) -> int:
     """How wide a message box may grow: beyond this it squeezes its content.
 
@@ -217,7 +277,7 @@ def _width_for_text(box: QMessageBox, room: QRect) -> int:
     # Not at the top: the window's first screen does without the Qt namespace.
     from PySide6.QtCore import Qt
 
-    text = "\n\n".join(part for part in (box.text(), box.informativeText()) if part)
+    text = _whole_text(box)
     room_height = room.height() - TITLE_BAR - TEXT_CHROME.height()
     metrics = box.fontMetrics()
     flags = Qt.TextFlag.TextWordWrap

@@ -1,4 +1,5 @@
-"""The CA field's Load file with files that never end or never open.
+"""Message boxes with texts the screen cannot hold, and the CA field's Load
+file with files that never end or never open.
 
 /dev/zero says its size is 0 and has no end; a named pipe blocks whoever
 opens it until something writes. Either would hang the window.
@@ -11,10 +12,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox, QTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from dtr_desktop.ui.messages import WHOLE_TEXT_IN_DETAILS, Prompter
 from dtr_desktop.ui.trust_panel import MAX_CA_FILE, CaCertificateField
 from tests.fakes.pki import make_ca
+from tests.gui.test_dialog_fit import (
+    LONG_REASON,
+    assert_on_screen,
+    assert_whole_text,
+    shown_box,
+)
 
 
 def field(qtbot: QtBot) -> CaCertificateField:
@@ -64,3 +73,48 @@ def test_a_file_larger_than_a_certificate_is_refused(
     assert widget.summary.text() == (
         "big.pem could not be used: the file is too large for a certificate"
     )
+
+
+POLICY_PROBLEMS = "\n".join(
+    f"line {n}: ca_file /etc/dtr/ca-{n}.pem holds no PEM certificate"
+    for n in range(1, 301)
+)
+LONG_PATH = "/home/user/" + "deep-folder/" * 40 + "config.json"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [LONG_REASON * 400, POLICY_PROBLEMS, f"Wrote {LONG_PATH}.", "Short."],
+    ids=["taller-than-the-screen", "many-lines", "long-path", "short"],
+)
+def test_a_box_stays_on_screen_and_keeps_the_whole_text_reachable(
+    qtbot: QtBot, text: str
+) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    prompter = Prompter(parent)
+
+    prompter.confirm("Save anyway?", text, lambda: None, yes_text="Go")
+    box = shown_box(qtbot, prompter)
+
+    assert_on_screen(box)
+    assert_whole_text(box)
+    if text == "Short.":
+        assert (box.text(), box.detailedText()) == ("Short.", "")
+    else:
+        assert box.detailedText() == text
+        assert box.informativeText() == WHOLE_TEXT_IN_DETAILS
+        show_details(box)
+        assert_on_screen(box)
+    prompter.answer(QMessageBox.StandardButton.No)
+
+
+def show_details(box: QMessageBox) -> None:
+    role = QMessageBox.ButtonRole.ActionRole
+    [details] = [b for b in box.buttons() if box.buttonRole(b) == role]
+    details.click()
+    QApplication.processEvents()
+    edit = box.findChild(QTextEdit)
+    assert edit is not None and edit.isVisible()
+    assert edit.toPlainText() == box.detailedText()
