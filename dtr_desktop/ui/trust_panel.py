@@ -236,7 +236,7 @@ class CaCertificateField(QWidget):
             self._error = str(error)
             self._show(self._error, True)
             return
-        self._show(_summary(certificates), False)
+        self._show(_summary(certificates), _all_expired(certificates))
 
     def _show(self, text: str, is_error: bool) -> None:
         self.summary.setText(text)
@@ -268,10 +268,24 @@ class CaCertificateField(QWidget):
 def _summary(certificates: Sequence[CertificateInfo]) -> str:
     first = certificates[0]
     more = f" (+{len(certificates) - 1} more)" if len(certificates) > 1 else ""
+    validity = f"valid until {first.not_after:%Y-%m-%d}"
+    if _all_expired(certificates):
+        validity = (
+            f"expired on {first.not_after:%Y-%m-%d}: connections will fail "
+            "until you paste a renewed one"
+        )
     return (
         f"Trusted for this integration: {first.subject}{more}\n"
-        f"SHA-256 {short_fingerprint(first)}, valid until {first.not_after:%Y-%m-%d}"
+        f"SHA-256 {short_fingerprint(first)}, {validity}"
     )
+
+
+def _all_expired(certificates: Sequence[CertificateInfo]) -> bool:
+    """Such a CA is still saved as given, but no connection can rely on it."""
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC).replace(tzinfo=None)  # not_after is naive UTC
+    return all(certificate.not_after < now for certificate in certificates)
 
 
 def _read_small(path: Path) -> bytes:

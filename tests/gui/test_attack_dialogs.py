@@ -118,3 +118,51 @@ def show_details(box: QMessageBox) -> None:
     edit = box.findChild(QTextEdit)
     assert edit is not None and edit.isVisible()
     assert edit.toPlainText() == box.detailedText()
+
+
+def expired_ca_pem() -> str:
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "old CA")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=400))
+        .not_valid_after(now - timedelta(days=35))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def test_an_expired_ca_says_so_next_to_the_field(qtbot: QtBot) -> None:
+    widget = field(qtbot)
+
+    widget.set_pem(expired_ca_pem())
+
+    expired = widget.summary.text().splitlines()[1].split(", ", 1)[1]
+    assert expired.startswith("expired on ")
+    assert expired.endswith(": connections will fail until you paste a renewed one")
+    assert widget.summary.objectName() == "FieldError"
+    assert widget.error() is None  # saved as given; the user may renew it later
+
+
+def test_an_expired_ca_in_a_bundle_with_a_valid_one_is_no_warning(
+    qtbot: QtBot,
+) -> None:
+    widget = field(qtbot)
+
+    widget.set_pem(expired_ca_pem() + make_ca("new CA").cert_pem)
+
+    assert "valid until " in widget.summary.text()
+    assert widget.summary.objectName() == "Hint"
