@@ -305,6 +305,8 @@ def canonical_ca_pem(text: str) -> str:
         raise ValueError(_NOT_A_CERTIFICATE) from None
     pem = "".join(cert.public_bytes(Encoding.PEM).decode() for cert in certificates)
     pem = pem.rstrip("\n")  # as saved before: stripped, like the form's text
+    if len(pem) > CA_PEM_MAX:  # line breaks added to text pasted on one line
+        raise ValueError("This is too long for a CA certificate.")
     _check_tls_can_load(pem)
     return pem
 
