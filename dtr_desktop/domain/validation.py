@@ -303,7 +303,8 @@ def canonical_ca_pem(text: str) -> str:
         certificates = x509.load_pem_x509_certificates(text.encode("ascii", "replace"))
     except ValueError:
         raise ValueError(_NOT_A_CERTIFICATE) from None
-    pem = "".join(cert.public_bytes(Encoding.PEM).decode() for cert in certificates)
+    blocks = (cert.public_bytes(Encoding.PEM).decode() for cert in certificates)
+    pem = "".join(dict.fromkeys(blocks))  # a certificate pasted twice, once
     pem = pem.rstrip("\n")  # as saved before: stripped, like the form's text
     if len(pem) > CA_PEM_MAX:  # line breaks added to text pasted on one line
         raise ValueError("This is too long for a CA certificate.")

@@ -14,17 +14,42 @@ from dtr_desktop.domain.validation import (
     clean_draft,
 )
 from dtr_desktop.domain.values import IntegrationDraft
+from dtr_desktop.registry.tls import _loads_every_certificate
 from tests.fakes.pki import make_ca
 
 TOO_LONG = "This is too long for a CA certificate."
 
 
 def one_line_bundle_just_under_the_limit() -> str:
-    """Certificates without line breaks: written out again, they grow."""
-    one_line = make_ca("one line CA").cert_pem.replace("\n", "")
-    text = one_line * (CA_PEM_MAX // len(one_line))
-    assert len(text) <= CA_PEM_MAX
-    return text
+    """Distinct certificates without line breaks: written out again, they grow."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "one line CA")])
+    now = datetime.now(UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+    )
+    text = ""
+    while True:
+        cert = builder.serial_number(x509.random_serial_number()).sign(
+            key, hashes.SHA256()
+        )
+        one_line = cert.public_bytes(serialization.Encoding.PEM).decode()
+        one_line = one_line.replace("\n", "")
+        if len(text) + len(one_line) > CA_PEM_MAX:
+            return text
+        text += one_line
 
 
 def test_a_ca_that_grows_past_the_limit_when_written_out_is_refused_at_once() -> None:
@@ -48,3 +73,12 @@ def test_what_the_field_accepts_a_save_accepts() -> None:
     ca = make_ca("fine CA").cert_pem
     assert ca_certificate_error(ca) is None
     assert clean_draft(replace(draft, ca_cert_pem=ca)).ca_cert_pem == ca.strip()
+
+
+def test_a_certificate_pasted_twice_is_kept_once_and_loads_in_full() -> None:
+    first, second = make_ca("first CA").cert_pem, make_ca("second CA").cert_pem
+
+    pem = canonical_ca_pem(first + second + first + "\n" + second)
+
+    assert pem == (first + second).strip()
+    assert _loads_every_certificate(pem)  # used as saved, not rewritten each time
