@@ -278,6 +278,11 @@ def url_error(url: str) -> str | None:
 
 
 CA_PEM_MAX = 1_000_000
+_BEGIN_CERTIFICATE = "-----BEGIN CERTIFICATE-----"
+_CUT_SHORT = (
+    "A certificate here is cut short: each needs its whole text from "
+    "-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----."
+)
 _NOT_A_CERTIFICATE = (
     "This is not a PEM certificate: it needs the whole text from "
     "-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----."
@@ -303,6 +308,8 @@ def canonical_ca_pem(text: str) -> str:
         certificates = x509.load_pem_x509_certificates(text.encode("ascii", "replace"))
     except ValueError:
         raise ValueError(_NOT_A_CERTIFICATE) from None
+    if len(certificates) < text.count(_BEGIN_CERTIFICATE):
+        raise ValueError(_CUT_SHORT)  # one without its END would be dropped
     blocks = (cert.public_bytes(Encoding.PEM).decode() for cert in certificates)
     pem = "".join(dict.fromkeys(blocks))  # a certificate pasted twice, once
     pem = pem.rstrip("\n")  # as saved before: stripped, like the form's text

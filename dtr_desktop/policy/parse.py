@@ -74,6 +74,19 @@ def read_policy(path: Path) -> Policy | None:
     return parse_policy(text, path)
 
 
+def _read_ca_file(path: Path) -> str | None:
+    """The file's text; None when it is larger than the limit (or never ends).
+
+    Only the limit and one byte more are read, so /dev/zero cannot fill memory,
+    and a bundle cut at the limit is not read as a shorter one.
+    """
+    with path.open("rb") as file:
+        data = file.read(MAX_POLICY_BYTES + 1)
+    if len(data) > MAX_POLICY_BYTES:
+        return None
+    return data.decode("ascii").strip()
+
+
 def parse_policy(text: str, path: Path | None = None) -> Policy:
     try:
         document = tomllib.loads(text)
@@ -325,11 +338,15 @@ class _Reader:
         if not path.is_absolute() and self.path is not None:
             path = self.path.parent / path
         try:
-            with path.open("rb") as file:  # /dev/zero or a huge file: a prefix
-                pem = file.read(MAX_POLICY_BYTES).decode("ascii").strip()
+            pem = _read_ca_file(path)
         except (OSError, UnicodeDecodeError) as error:
             why = getattr(error, "strerror", None) or "not a PEM text file"
             self.problem(f"ca_file {path}: {why}", "integrations", index, "ca_file")
+            return None
+        if pem is None:
+            self.problem(
+                f"ca_file {path} is larger than 1 MB", "integrations", index, "ca_file"
+            )
             return None
         if _PEM_MARK not in pem:
             self.problem(

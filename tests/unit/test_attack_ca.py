@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,8 @@ from dtr_desktop.domain.validation import (
     clean_draft,
 )
 from dtr_desktop.domain.values import IntegrationDraft
+from dtr_desktop.policy.errors import PolicyError
+from dtr_desktop.policy.parse import parse_policy
 from dtr_desktop.registry.tls import _loads_every_certificate
 from tests.fakes.pki import make_ca
 
@@ -82,3 +85,35 @@ def test_a_certificate_pasted_twice_is_kept_once_and_loads_in_full() -> None:
 
     assert pem == (first + second).strip()
     assert _loads_every_certificate(pem)  # used as saved, not rewritten each time
+
+
+CUT_SHORT = (
+    "A certificate here is cut short: each needs its whole text from "
+    "-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----."
+)
+
+
+@pytest.mark.parametrize("cut", [200, -30])
+def test_a_certificate_cut_short_is_refused_not_dropped(cut: int) -> None:
+    first, second = make_ca("first CA").cert_pem, make_ca("second CA").cert_pem
+
+    text = first + second[:cut]
+
+    with pytest.raises(ValueError, match=CUT_SHORT):
+        canonical_ca_pem(text)
+    assert ca_certificate_error(text) == CUT_SHORT
+
+
+def test_a_policy_ca_file_larger_than_the_limit_is_a_problem(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_text(one_line_bundle_just_under_the_limit() + "\n" * 100_000)
+    text = (
+        "[[integrations]]\n"
+        'id = "corp"\nname = "Corp"\ntype = "registry"\n'
+        f'url = "https://127.0.0.1:5000"\nca_file = "{bundle}"\n'
+    )
+
+    with pytest.raises(PolicyError) as refused:
+        parse_policy(text)
+
+    assert f"ca_file {bundle} is larger than 1 MB" in str(refused.value)

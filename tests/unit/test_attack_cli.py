@@ -70,4 +70,4 @@ def test_a_policy_ca_file_that_never_ends_is_a_problem(tmp_path: Path) -> None:
 
     assert result.returncode != 0
     assert "MemoryError" not in result.stderr + result.stdout
-    assert "ca_file /dev/zero holds no PEM certificate" in result.stderr + result.stdout
+    assert "ca_file /dev/zero is larger than 1 MB" in result.stderr + result.stdout
