@@ -19,7 +19,7 @@ from dtr_desktop.cli.common import (
 )
 from dtr_desktop.domain.errors import IntegrationInUse, ValidationError
 from dtr_desktop.domain.providers import provider_by_id, provider_ids
-from dtr_desktop.domain.validation import canonical_ca_pem
+from dtr_desktop.domain.validation import CA_PEM_MAX, canonical_ca_pem
 from dtr_desktop.domain.values import Integration, IntegrationDraft
 
 if TYPE_CHECKING:
@@ -233,7 +233,7 @@ def test_integration(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK if report.ok else EXIT_ERROR
 
 
-MAX_CA_BYTES = 1_000_000
+MAX_CA_BYTES = CA_PEM_MAX
 
 
 def _read_ca(path: str) -> str:

@@ -31,12 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dtr_desktop.domain.validation import CA_PEM_MAX
+
 if TYPE_CHECKING:
     from dtr_desktop.registry.certificates import CertificateInfo
 
 log = logging.getLogger(__name__)
 
-MAX_CA_FILE = 256 * 1024
+MAX_CA_FILE = CA_PEM_MAX  # what the field, the CLI and a policy accept
 EMPTY_HINT = "Optional. Without one, the CAs your system trusts are used."
 PEM_PLACEHOLDER = "-----BEGIN CERTIFICATE-----\n(paste your registry's CA here)"
 

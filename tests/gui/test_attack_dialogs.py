@@ -15,6 +15,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox, QTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from dtr_desktop.domain.validation import CA_PEM_MAX
 from dtr_desktop.ui.messages import WHOLE_TEXT_IN_DETAILS, Prompter
 from dtr_desktop.ui.trust_panel import MAX_CA_FILE, CaCertificateField
 from tests.fakes.pki import make_ca
@@ -73,6 +74,22 @@ def test_a_file_larger_than_a_certificate_is_refused(
     assert widget.summary.text() == (
         "big.pem could not be used: the file is too large for a certificate"
     )
+
+
+def test_load_file_takes_a_bundle_as_large_as_the_field_and_cli_accept(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    widget = field(qtbot)
+    bundle = "".join(make_ca(f"CA {n}").cert_pem for n in range(500))
+    assert 256 * 1024 < len(bundle.encode()) < CA_PEM_MAX  # past the old limit
+    path = tmp_path / "bundle.pem"
+    path.write_text(bundle, encoding="ascii")
+
+    widget.load_file(str(path))
+
+    assert widget.pem() is not None
+    assert widget.pem().count("BEGIN CERTIFICATE") == 500
+    assert widget.summary.objectName() != "FieldError"
 
 
 POLICY_PROBLEMS = "\n".join(
