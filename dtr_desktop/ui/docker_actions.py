@@ -62,7 +62,7 @@ class DockerActions(QObject):
         self.docker_state: DockerState | None = None
         self._shown_for: str | None = None
         self._build(toolbar)
-        page.table.selectionModel().selectionChanged.connect(self.refresh)
+        page.table.selectionModel().selectionChanged.connect(self.follow_selection)
         self.data.touched.connect(self.refresh)
         self.refresh()
 
@@ -107,6 +107,16 @@ class DockerActions(QObject):
         self.import_dialog = dialog
         dialog.open()
         dialog.start()
+
+    def follow_selection(self) -> None:
+        """Refresh when the selection changed without a selection signal.
+
+        A filter that hides the selected row, or an edit or delete, leaves
+        the view with no selection but does not say so.
+        """
+        item = self.page.selected()
+        if (item.id if item else None) != self._shown_for:
+            self.refresh()
 
     def refresh(self) -> None:
         """Read, in a worker, which files send the selection to the helper."""

@@ -359,6 +359,7 @@ class IntegrationsPage(QWidget):
         if item is not None and item.locked:
             tip = _locked_text(item)
         self.delete_button.setToolTip(tip)
+        self.docker.follow_selection()
 
     def _focus_table(self) -> None:
         if self.proxy.rowCount() == 0:

@@ -114,6 +114,24 @@ def test_use_with_docker_adds_and_removes_the_helper_entry_keeping_the_rest(
     assert read_json(containers)["credHelpers"] != {}
 
 
+def test_the_docker_line_follows_a_filter_that_hides_the_selection(
+    qtbot: QtBot, open_window: OpenWindow, services: Services
+) -> None:
+    add_integration(services, "Prod", url="https://prod.example.com")
+    add_integration(services, "Stage", url="https://stage.example.com")
+    actions = docker_actions(qtbot, open_window(), "Prod")
+    page = actions.page
+    assert actions.status.text() == "“Prod” is not used with Docker."
+
+    page.filter_edit.setText("stage")
+    page.apply_filter_now()
+
+    assert page.selected() is None
+    assert actions.status.text() == ""
+    page.select(next(i.id for i in page.data.integrations if i.name == "Stage"))
+    qtbot.waitUntil(lambda: "Stage" in actions.status.text())
+
+
 # ---------------------------------------------------------------- import
 
 TRICKY = {
