@@ -121,11 +121,29 @@ def list_integrations(args: argparse.Namespace, services: Services) -> int:
         (i.name, i.provider, i.url, i.username, ", ".join(i.subscriptions))
         for i in integrations
     ]
-    widths = [max(len(row[col]) for row in rows) for col in range(4)]
+    widths = [max(columns(row[col]) for row in rows) for col in range(4)]
     for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        cells = [
+            cell + " " * (width - columns(cell))
+            for cell, width in zip(row, widths, strict=False)
+        ]
         print("  ".join([*cells, row[4]]).rstrip())
     return EXIT_OK
+
+
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: wide East Asian letters and
+    emoji take two, combining marks none."""
+    import unicodedata
+
+    return sum(
+        0
+        if unicodedata.combining(char)
+        else 2
+        if unicodedata.east_asian_width(char) in "WF"
+        else 1
+        for char in text
+    )
 
 
 def integration_json(integration: Integration) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from dtr_desktop import cli, paths
+from dtr_desktop.cli.integrations import columns
 from tests.conftest import keyring_items
 
 PASSWORDS = ("first:pass-ä😀", "second:pass-ø")
@@ -65,6 +66,18 @@ def test_add_list_edit_delete(data_dir: Path) -> None:
     assert deleted.returncode == 0, deleted.stderr
     assert keyring_items() == []
     assert json.loads(dtr("integrations", "list", "--json").stdout) == []
+
+
+def test_list_lines_up_wide_letters_and_emoji(data_dir: Path) -> None:
+    for name in ("Ünïcødé 注册表 🐳", "Plain"):
+        assert add(name, PASSWORDS[0]).returncode == 0
+
+    lines = dtr("integrations", "list").stdout.splitlines()
+
+    # TYPE starts in the same terminal column on every line
+    starts = [columns(line.split("dtr")[0]) for line in lines[1:]]
+    assert starts == [columns(lines[0].split("TYPE")[0])] * 2
+    assert columns("注🐳é\u0301") == 5  # 2 + 2 + 1 + 0
 
 
 def test_refused_delete_names_every_subscription() -> None:
