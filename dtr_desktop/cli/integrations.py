@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dtr_desktop.cli import bulk
@@ -19,7 +18,7 @@ from dtr_desktop.cli.common import (
 )
 from dtr_desktop.domain.errors import IntegrationInUse, ValidationError
 from dtr_desktop.domain.providers import provider_by_id, provider_ids
-from dtr_desktop.domain.validation import CA_PEM_MAX, canonical_ca_pem
+from dtr_desktop.domain.validation import canonical_ca_pem, read_ca_file
 from dtr_desktop.domain.values import Integration, IntegrationDraft
 
 if TYPE_CHECKING:
@@ -251,18 +250,14 @@ def test_integration(args: argparse.Namespace, services: Services) -> int:
     return EXIT_OK if report.ok else EXIT_ERROR
 
 
-MAX_CA_BYTES = CA_PEM_MAX
-
-
 def _read_ca(path: str) -> str:
     try:
-        with Path(path).open("rb") as file:  # /dev/zero or a huge file: a prefix
-            data = file.read(MAX_CA_BYTES + 1)
+        data = read_ca_file(path)
     except OSError as error:
         raise ValidationError(
             {"ca_file": f"cannot read {path}: {error.strerror}"}
         ) from None
-    if len(data) > MAX_CA_BYTES or b"-----BEGIN CERTIFICATE-----" not in data:
+    if data is None or b"-----BEGIN CERTIFICATE-----" not in data:
         raise ValidationError({"ca_file": f"{path} is not a PEM certificate file"})
     try:
         return canonical_ca_pem(data.decode("ascii", errors="replace"))

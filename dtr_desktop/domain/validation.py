@@ -7,6 +7,7 @@ belongs to, so the dialog can show it next to that field.
 from __future__ import annotations
 
 import unicodedata
+from os import PathLike
 
 from dtr_desktop.domain.errors import ValidationError
 
@@ -287,6 +288,18 @@ _NOT_A_CERTIFICATE = (
     "This is not a PEM certificate: it needs the whole text from "
     "-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----."
 )
+
+
+def read_ca_file(path: str | PathLike[str]) -> bytes | None:
+    """A CA file's bytes; ``None`` when it is larger than ``CA_PEM_MAX``.
+
+    Only the limit and one byte more are read, so /dev/zero or a huge file
+    cannot fill memory, and a bundle cut at the limit is never taken for a
+    shorter one. ``OSError`` when it cannot be opened or read.
+    """
+    with open(path, "rb") as file:
+        data = file.read(CA_PEM_MAX + 1)
+    return None if len(data) > CA_PEM_MAX else data
 
 
 def canonical_ca_pem(text: str) -> str:

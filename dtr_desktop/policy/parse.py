@@ -20,6 +20,7 @@ from dtr_desktop.domain.validation import (
     name_key,
     normalize_name,
     normalize_url,
+    read_ca_file,
 )
 from dtr_desktop.policy.errors import PolicyError, Problem
 from dtr_desktop.policy.hosts import parse_host_pattern, rule_violations
@@ -75,16 +76,9 @@ def read_policy(path: Path) -> Policy | None:
 
 
 def _read_ca_file(path: Path) -> str | None:
-    """The file's text; None when it is larger than the limit (or never ends).
-
-    Only the limit and one byte more are read, so /dev/zero cannot fill memory,
-    and a bundle cut at the limit is not read as a shorter one.
-    """
-    with path.open("rb") as file:
-        data = file.read(MAX_POLICY_BYTES + 1)
-    if len(data) > MAX_POLICY_BYTES:
-        return None
-    return data.decode("ascii").strip()
+    """The file's text; None when it is larger than the limit (or never ends)."""
+    data = read_ca_file(path)
+    return None if data is None else data.decode("ascii").strip()
 
 
 def parse_policy(text: str, path: Path | None = None) -> Policy:

@@ -31,14 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dtr_desktop.domain.validation import CA_PEM_MAX
+from dtr_desktop.domain.validation import read_ca_file
 
 if TYPE_CHECKING:
     from dtr_desktop.registry.certificates import CertificateInfo
 
 log = logging.getLogger(__name__)
 
-MAX_CA_FILE = CA_PEM_MAX  # what the field, the CLI and a policy accept
 EMPTY_HINT = "Optional. Without one, the CAs your system trusts are used."
 PEM_PLACEHOLDER = "-----BEGIN CERTIFICATE-----\n(paste your registry's CA here)"
 
@@ -298,9 +297,8 @@ def _read_small(path: Path) -> bytes:
     """
     if not stat.S_ISREG(path.stat().st_mode):
         raise ValueError("it is not a regular file")
-    with path.open("rb") as file:
-        data = file.read(MAX_CA_FILE + 1)
-    if len(data) > MAX_CA_FILE:
+    data = read_ca_file(path)
+    if data is None:
         raise ValueError("the file is too large for a certificate")
     return data
 

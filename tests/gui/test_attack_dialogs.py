@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from dtr_desktop.domain.validation import CA_PEM_MAX
 from dtr_desktop.ui.messages import WHOLE_TEXT_IN_DETAILS, Prompter
-from dtr_desktop.ui.trust_panel import MAX_CA_FILE, CaCertificateField
+from dtr_desktop.ui.trust_panel import CaCertificateField
 from tests.fakes.pki import make_ca
 from tests.gui.test_dialog_fit import (
     LONG_REASON,
@@ -66,7 +66,7 @@ def test_a_file_larger_than_a_certificate_is_refused(
 ) -> None:
     widget = field(qtbot)
     big = tmp_path / "big.pem"
-    big.write_bytes(make_ca("big CA").cert_pem.encode() * (MAX_CA_FILE // 400))
+    big.write_bytes(make_ca("big CA").cert_pem.encode() * (CA_PEM_MAX // 400))
 
     widget.load_file(str(big))
 
